@@ -1,0 +1,123 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Instance } from './clock.js';
+import type { Config } from './config.js';
+import { InstanceStore } from './db/instances.js';
+import { closeDatabase, openDatabase, type DB } from './db/open.js';
+import emulatorRoutes from './emulator/routes.js';
+import { ClerkError, envelope, errors, toClerkError } from './errors.js';
+import { traceId } from './ids.js';
+import invitationRoutes from './invitations/routes.js';
+import { InvitationStore } from './invitations/store.js';
+import { createAuthenticator, redactKey } from './plugins/auth.js';
+import { clerkValidatorCompiler } from './validation.js';
+
+export const BODY_LIMIT = 1024 * 1024;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    db: DB;
+    instances: InstanceStore;
+    invitations: InvitationStore;
+    /** Base of invitation links; set from the listening address when PUBLIC_URL is not configured. */
+    publicUrl: string;
+  }
+  interface FastifyRequest {
+    instance: Instance;
+  }
+  interface FastifyContextConfig {
+    /** No bearer key needed (health, the ticket link, docs). */
+    public?: boolean;
+  }
+}
+
+export type App = FastifyInstance;
+
+/** Paths of routes, kept so that a known path with the wrong method answers 405, not 404. */
+function routeIndex(app: FastifyInstance) {
+  const routes: { pattern: RegExp; methods: string[] }[] = [];
+  app.addHook('onRoute', (r) => {
+    const source = '^' + r.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z_]+/g, '[^/]+') + '$';
+    const methods = (Array.isArray(r.method) ? r.method : [r.method]).filter((m) => m !== 'HEAD');
+    const found = routes.find((x) => x.pattern.source === source);
+    if (found) found.methods.push(...methods);
+    else routes.push({ pattern: new RegExp(source), methods });
+  });
+  return (path: string): string[] => routes.find((r) => r.pattern.test(path))?.methods ?? [];
+}
+
+const needsKey = (path: string): boolean =>
+  path === '/v1' || path.startsWith('/v1/') || path === '/_emulator' || path.startsWith('/_emulator/');
+
+export async function buildApp(config: Config, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
+  const db = openDatabase(config.databasePath);
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: { paths: ['req.headers.authorization'], censor: (v: unknown) => (typeof v === 'string' ? redactKey(v) : v) },
+    },
+    genReqId: traceId,
+    requestIdHeader: false,
+    bodyLimit: BODY_LIMIT,
+    ...options,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.decorate('config', config);
+  app.decorate('db', db);
+  app.decorate('publicUrl', config.publicUrl ?? `http://localhost:${config.port}`);
+  app.decorate('instances', new InstanceStore(db));
+  app.decorate('invitations', new InvitationStore(db, () => app.publicUrl));
+  app.decorateRequest('instance', null as unknown as Instance);
+  app.addHook('onClose', async () => closeDatabase(db));
+
+  app.setValidatorCompiler(clerkValidatorCompiler);
+  app.removeAllContentTypeParsers();
+  // Clients send Content-Type: application/json with an empty body on revoke: that is no body, not bad JSON.
+  const jsonParser = (_req: unknown, body: string | Buffer, done: (err: Error | null, body?: unknown) => void): void => {
+    const text = body.toString();
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(errors.bodyInvalid(), undefined);
+    }
+  };
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonParser);
+  app.addContentTypeParser(/^application\/[\w.+-]*\+json$/, { parseAs: 'string' }, jsonParser);
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+    if ((body as string).length === 0) return done(null, undefined);
+    done(errors.bodyInvalid('The request body must be JSON, sent with Content-Type: application/json.'), undefined);
+  });
+
+  const allowedMethods = routeIndex(app);
+  const authenticate = createAuthenticator(app.instances, config.secretKeys);
+  app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.config.public) return;
+    if (request.is404 && !needsKey(request.url.split('?')[0] ?? '')) return;
+    request.instance = authenticate(request);
+  });
+
+  // Fastify adds "; charset=utf-8"; @clerk/backend only parses an exact "application/json".
+  app.addHook('onSend', async (_request, reply, payload) => {
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('application/json')) reply.header('content-type', 'application/json');
+    return payload;
+  });
+
+  app.setErrorHandler((err, request, reply) => {
+    const clerk = toClerkError(err, BODY_LIMIT);
+    if (clerk.statusCode >= 500) request.log.error({ err }, 'unexpected error');
+    else if (!(err instanceof ClerkError)) request.log.info({ code: clerk.item.code, cause: (err as Error).message }, 'request rejected');
+    return reply.code(clerk.statusCode).headers(clerk.headers).type('application/json').send(envelope(clerk, request.id));
+  });
+
+  app.setNotFoundHandler(async (request) => {
+    const allow = allowedMethods(request.url.split('?')[0] ?? '');
+    throw allow.length > 0 ? errors.methodNotAllowed(request.method, allow) : errors.routeNotFound();
+  });
+
+  await app.register(invitationRoutes, { prefix: '/v1' });
+  await app.register(emulatorRoutes);
+  return app;
+}

@@ -1,0 +1,28 @@
+import Database from 'better-sqlite3';
+import { migrate } from './migrate.js';
+
+export type DB = Database.Database;
+
+/** Opens the database, sets pragmas (before any transaction: they are no-ops inside one) and migrates. */
+export function openDatabase(path: string): DB {
+  const db = new Database(path);
+  try {
+    db.pragma('busy_timeout = 5000');
+    if (path !== ':memory:' && path !== '') {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+export function closeDatabase(db: DB): void {
+  if (!db.open) return;
+  if (!db.memory) db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+}

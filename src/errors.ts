@@ -1,0 +1,116 @@
+// The Clerk error catalogue as data, and the one mapper from anything thrown to the envelope.
+
+export interface ClerkErrorItem {
+  message: string;
+  long_message: string;
+  code: string;
+  meta?: Record<string, unknown>;
+}
+
+export interface ClerkErrorBody {
+  errors: ClerkErrorItem[];
+  clerk_trace_id: string;
+}
+
+export class ClerkError extends Error {
+  readonly statusCode: number;
+  readonly item: ClerkErrorItem;
+  readonly headers: Record<string, string>;
+
+  constructor(statusCode: number, item: ClerkErrorItem, headers: Record<string, string> = {}) {
+    super(item.long_message);
+    this.name = 'ClerkError';
+    this.statusCode = statusCode;
+    this.item = item;
+    this.headers = headers;
+  }
+}
+
+function make(status: number, code: string, message: string, long = message, meta?: Record<string, unknown>): ClerkError {
+  return new ClerkError(status, meta ? { message, long_message: long, code, meta } : { message, long_message: long, code });
+}
+
+export const errors = {
+  authHeaderInvalid: () =>
+    make(401, 'authorization_header_format_invalid', 'Invalid Authorization header format',
+      "Invalid Authorization header format. Must be 'Bearer <YOUR_API_KEY>'"),
+  keyInvalid: () =>
+    make(401, 'clerk_key_invalid', 'The provided Clerk Secret Key is invalid. Make sure that your Clerk Secret Key is correct.'),
+  apiVersionInvalid: (value: string) =>
+    make(400, 'api_version_invalid', 'invalid API version',
+      `The Clerk-API-Version header "${value.slice(0, 40)}" is invalid. Use a date of the form YYYY-MM-DD, e.g. 2025-04-10.`),
+  bodyInvalid: (why = 'The request body is invalid. Please consult the API documentation for more information.') =>
+    make(400, 'request_body_invalid', 'Request body invalid', why),
+  bodyTooLarge: (limit: number) =>
+    make(413, 'request_body_too_large', 'Request body too large',
+      `The request body exceeds the maximum allowed size of ${limit} bytes.`),
+  paramMissing: (param: string) =>
+    make(422, 'form_param_missing', 'is missing', `${param} must be included.`, { param_name: param }),
+  emailInvalid: (param: string) =>
+    make(422, 'form_param_format_invalid', 'is invalid', `${param} must be a valid email address.`, { param_name: param }),
+  paramUnknown: (param: string) =>
+    make(422, 'form_param_unknown', 'is unknown', `${param} is not a valid parameter for this request.`, { param_name: param }),
+  paramInvalid: (param: string, expected: string) =>
+    make(422, 'form_param_value_invalid', 'is invalid', `${param} is invalid. ${expected}`, { param_name: param }),
+  duplicate: (emails: string[]) =>
+    make(400, 'duplicate_record', emails.length > 1 ? 'duplicate invitations' : 'duplicate invitation',
+      `There are already pending invitations for the following email addresses: ${emails.join(', ')}`,
+      { email_addresses: emails }),
+  identifierExists: () =>
+    make(422, 'form_identifier_exists', 'That email address is taken. Please try another.', undefined,
+      { param_name: 'email_address' }),
+  alreadyRevoked: () => make(400, 'invitation_already_revoked', 'Invitation is already revoked.'),
+  alreadyAccepted: () => make(400, 'invitation_already_accepted', 'Invitation is already accepted, try signing in instead.'),
+  invitationExpired: () => make(400, 'invitation_expired', 'Invitation has expired.'),
+  bulkSizeExceeded: (max: number) =>
+    make(400, 'bulk_size_exceeded', 'bulk size exceeded',
+      `Parameters exceed the maximum allowed bulk processing size of ${max}.`),
+  invitationNotFound: (id: string) =>
+    make(404, 'resource_not_found', 'not found', `No invitation was found with id ${id.slice(0, 100)}.`),
+  routeNotFound: () => make(404, 'resource_not_found', 'not found', 'The requested resource was not found.'),
+  methodNotAllowed: (method: string, allow: string[]) => {
+    const e = make(405, 'method_not_allowed', 'method not allowed',
+      `The ${method.slice(0, 16)} method is not allowed on this resource. Allowed: ${allow.join(', ')}.`);
+    e.headers['allow'] = allow.join(', ');
+    return e;
+  },
+  tooManyRequests: (retryAfter: number) =>
+    new ClerkError(429, { message: 'Too many requests', long_message: 'Too many requests, retry later', code: 'too_many_requests' },
+      { 'retry-after': String(retryAfter) }),
+  internal: () =>
+    make(500, 'internal_clerk_error', 'Oops, an unexpected error occurred',
+      "There was an internal error on our servers. We've been notified and are working on fixing it."),
+} as const;
+
+interface FastifyLikeError {
+  code?: unknown;
+  statusCode?: unknown;
+  validation?: unknown;
+}
+
+/** Maps any error (ours, Fastify's, a bug) to a ClerkError. Unknown errors become a bare 500. */
+export function toClerkError(err: unknown, bodyLimit: number): ClerkError {
+  if (err instanceof ClerkError) return err;
+  const e = (err ?? {}) as FastifyLikeError;
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return errors.bodyTooLarge(bodyLimit);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return errors.bodyInvalid('The request body must be JSON, sent with Content-Type: application/json.');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_TYPE':
+      return errors.bodyInvalid();
+  }
+  if (typeof e.statusCode === 'number' && e.statusCode === 413) return errors.bodyTooLarge(bodyLimit);
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    if (e.statusCode === 404) return errors.routeNotFound();
+    return errors.bodyInvalid();
+  }
+  return errors.internal();
+}
+
+export function envelope(err: ClerkError, traceId: string): ClerkErrorBody {
+  return { errors: [err.item], clerk_trace_id: traceId };
+}

@@ -1,0 +1,63 @@
+// The Invitation as stored and as Clerk clients see it.
+
+export type StoredStatus = 'pending' | 'accepted' | 'revoked';
+export type Status = StoredStatus | 'expired';
+export const STATUSES: readonly Status[] = ['pending', 'accepted', 'revoked', 'expired'];
+export const TEMPLATE_SLUGS = ['invitation', 'waitlist_invitation'] as const;
+export type TemplateSlug = (typeof TEMPLATE_SLUGS)[number];
+
+export interface InvitationRow {
+  id: string;
+  email_address: string;
+  public_metadata: string;
+  status: StoredStatus;
+  redirect_url: string | null;
+  template_slug: TemplateSlug;
+  notify: number;
+  ticket: string;
+  expires_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface Invitation {
+  object: 'invitation';
+  id: string;
+  email_address: string;
+  public_metadata: Record<string, unknown>;
+  revoked?: true;
+  status: Status;
+  url?: string;
+  expires_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DeletedInvitation {
+  object: 'invitation';
+  id: string;
+  deleted: true;
+}
+
+export function effectiveStatus(row: Pick<InvitationRow, 'status' | 'expires_at'>, now: number): Status {
+  return row.status === 'pending' && row.expires_at <= now ? 'expired' : row.status;
+}
+
+export function ticketUrl(baseUrl: string, ticket: string): string {
+  return `${baseUrl}/v1/tickets/accept?ticket=${ticket}`;
+}
+
+/** The wire shape: exactly Clerk's keys in Clerk's order, `revoked` only when true, no `url` once revoked. */
+export function toInvitation(row: InvitationRow, now: number, baseUrl: string): Invitation {
+  const status = effectiveStatus(row, now);
+  const head = {
+    object: 'invitation' as const,
+    id: row.id,
+    email_address: row.email_address,
+    public_metadata: JSON.parse(row.public_metadata) as Record<string, unknown>,
+  };
+  const times = { expires_at: row.expires_at, created_at: row.created_at, updated_at: row.updated_at };
+  return status === 'revoked'
+    ? { ...head, revoked: true, status, ...times }
+    : { ...head, status, url: ticketUrl(baseUrl, row.ticket), ...times };
+}

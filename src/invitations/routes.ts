@@ -1,0 +1,39 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { instanceNow } from '../clock.js';
+import { toInvitation, type DeletedInvitation } from './model.js';
+import { bulkBody, createBody, invitationParams, listQuery } from './schemas.js';
+
+/** Clerk's five invitation routes, mounted under /v1. */
+const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { invitations } = app;
+
+  app.post('/invitations', { schema: { body: createBody } }, async (request) => {
+    const now = instanceNow(request.instance);
+    const row = invitations.create(request.instance.id, now, request.body);
+    return toInvitation(row, now, app.publicUrl);
+  });
+
+  app.post('/invitations/bulk', { schema: { body: bulkBody } }, async (request) => {
+    const now = instanceNow(request.instance);
+    return invitations.createBulk(request.instance.id, now, request.body).map((row) => toInvitation(row, now, app.publicUrl));
+  });
+
+  app.get('/invitations', { schema: { querystring: listQuery } }, async (request) => {
+    const now = instanceNow(request.instance);
+    const { rows, total } = invitations.list(request.instance.id, now, request.query);
+    const data = rows.map((row) => toInvitation(row, now, app.publicUrl));
+    return total === undefined ? data : { data, total_count: total };
+  });
+
+  app.post('/invitations/:invitation_id/revoke', { schema: { params: invitationParams } }, async (request) => {
+    const now = instanceNow(request.instance);
+    return toInvitation(invitations.revoke(request.instance.id, now, request.params.invitation_id), now, app.publicUrl);
+  });
+
+  app.delete('/invitations/:invitation_id', { schema: { params: invitationParams } }, async (request): Promise<DeletedInvitation> => {
+    invitations.delete(request.instance.id, request.params.invitation_id);
+    return { object: 'invitation', id: request.params.invitation_id, deleted: true };
+  });
+};
+
+export default invitationRoutes;

@@ -1,0 +1,185 @@
+import type { Statement } from 'better-sqlite3';
+import type { DB } from '../db/open.js';
+import { errors } from '../errors.js';
+import { emailId, invitationId, ticketToken } from '../ids.js';
+import { ticketUrl, type InvitationRow, type Status, type TemplateSlug } from './model.js';
+
+const DAY_MS = 86_400_000;
+
+export interface CreateInput {
+  email_address: string;
+  public_metadata: Record<string, unknown>;
+  redirect_url: string | null;
+  notify: boolean;
+  ignore_existing: boolean;
+  expires_in_days: number;
+  template_slug: TemplateSlug;
+}
+
+export type OrderColumn = 'created_at' | 'email_address' | 'expires_at';
+
+export interface ListQuery {
+  limit: number;
+  offset: number;
+  statuses: Status[];
+  query: string | undefined;
+  orderBy: OrderColumn;
+  descending: boolean;
+  withTotal: boolean;
+}
+
+const ROW_COLUMNS =
+  'id, email_address, public_metadata, status, redirect_url, template_slug, notify, ticket, expires_at, created_at, updated_at';
+
+const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** The stored-status filter for a set of requested statuses; "expired" is pending past expires_at. */
+function statusWhere(statuses: Status[]): string {
+  const want = new Set(statuses);
+  if (want.size === 0) return `status IN ('pending', 'accepted')`;
+  const stored = [
+    ...(want.has('pending') || want.has('expired') ? ['pending'] : []),
+    ...(want.has('accepted') ? ['accepted'] : []),
+    ...(want.has('revoked') ? ['revoked'] : []),
+  ];
+  let where = `status IN (${stored.map((s) => `'${s}'`).join(', ')})`;
+  if (want.has('pending') && !want.has('expired')) where += ` AND NOT (status = 'pending' AND expires_at <= @now)`;
+  if (want.has('expired') && !want.has('pending')) where += ` AND NOT (status = 'pending' AND expires_at > @now)`;
+  return where;
+}
+
+export class InvitationStore {
+  private readonly listCache = new Map<string, { rows: Statement; count: Statement }>();
+  private readonly byId: Statement;
+  private readonly pendingFor: Statement;
+  private readonly userExists: Statement;
+  private readonly insert: Statement;
+  private readonly insertEmail: Statement;
+  private readonly setStatus: Statement;
+  private readonly remove: Statement;
+  private readonly removeEmails: Statement;
+
+  constructor(private readonly db: DB, private readonly baseUrl: () => string) {
+    this.byId = db.prepare(`SELECT ${ROW_COLUMNS} FROM invitations WHERE instance_id = ? AND id = ?`);
+    this.pendingFor = db.prepare(
+      `SELECT 1 FROM invitations WHERE instance_id = ? AND email_address = ? AND status = 'pending' AND expires_at > ? LIMIT 1`);
+    this.userExists = db.prepare('SELECT 1 FROM users WHERE instance_id = ? AND email_address = ?');
+    this.insert = db.prepare(
+      `INSERT INTO invitations (instance_id, id, email_address, public_metadata, status, redirect_url, template_slug,
+         notify, ticket, expires_at, created_at, updated_at)
+       VALUES (@instance_id, @id, @email_address, @public_metadata, 'pending', @redirect_url, @template_slug,
+         @notify, @ticket, @expires_at, @created_at, @created_at)`);
+    this.insertEmail = db.prepare(
+      `INSERT INTO emails (instance_id, id, to_email_address, template_slug, invitation_id, url, redirect_url, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.setStatus = db.prepare('UPDATE invitations SET status = ?, updated_at = ? WHERE instance_id = ? AND id = ?');
+    this.remove = db.prepare('DELETE FROM invitations WHERE instance_id = ? AND id = ?');
+    this.removeEmails = db.prepare('DELETE FROM emails WHERE instance_id = ? AND invitation_id = ?');
+  }
+
+  get(instanceId: number, id: string): InvitationRow | undefined {
+    return this.byId.get(instanceId, id) as InvitationRow | undefined;
+  }
+
+  /** The checks and the insert run in one IMMEDIATE transaction, so concurrent creates cannot both pass. */
+  create(instanceId: number, now: number, input: CreateInput): InvitationRow {
+    return this.db.transaction(() => {
+      if (!input.ignore_existing) {
+        if (this.userExists.get(instanceId, input.email_address)) throw errors.identifierExists();
+        if (this.pendingFor.get(instanceId, input.email_address, now)) throw errors.duplicate([input.email_address]);
+      }
+      return this.insertOne(instanceId, now, input);
+    }).immediate();
+  }
+
+  /** All or nothing: every item is checked before any is written, all in one transaction. */
+  createBulk(instanceId: number, now: number, inputs: CreateInput[]): InvitationRow[] {
+    return this.db.transaction(() => {
+      if (inputs.some((i) => this.userExists.get(instanceId, i.email_address))) throw errors.identifierExists();
+      const seen = new Set<string>();
+      const duplicates = new Set<string>();
+      for (const i of inputs) {
+        if (!i.ignore_existing && (seen.has(i.email_address) || this.pendingFor.get(instanceId, i.email_address, now))) {
+          duplicates.add(i.email_address);
+        }
+        seen.add(i.email_address);
+      }
+      if (duplicates.size > 0) throw errors.duplicate([...duplicates]);
+      return inputs.map((i) => this.insertOne(instanceId, now, i));
+    }).immediate();
+  }
+
+  private insertOne(instanceId: number, now: number, input: CreateInput): InvitationRow {
+    const row: InvitationRow = {
+      id: invitationId(now),
+      email_address: input.email_address,
+      public_metadata: JSON.stringify(input.public_metadata),
+      status: 'pending',
+      redirect_url: input.redirect_url,
+      template_slug: input.template_slug,
+      notify: input.notify ? 1 : 0,
+      ticket: ticketToken(),
+      expires_at: now + input.expires_in_days * DAY_MS,
+      created_at: now,
+      updated_at: now,
+    };
+    this.insert.run({ ...row, instance_id: instanceId });
+    if (input.notify) {
+      this.insertEmail.run(instanceId, emailId(now), row.email_address, row.template_slug, row.id,
+        ticketUrl(this.baseUrl(), row.ticket), row.redirect_url, now);
+    }
+    return row;
+  }
+
+  list(instanceId: number, now: number, q: ListQuery): { rows: InvitationRow[]; total: number | undefined } {
+    const { rows, count } = this.listStatements(q);
+    const params = {
+      instance: instanceId, now, limit: q.limit, offset: q.offset,
+      ...(q.query !== undefined ? { like: `%${escapeLike(q.query.toLowerCase())}%`, q: q.query } : {}),
+    };
+    return {
+      rows: rows.all(params) as InvitationRow[],
+      total: q.withTotal ? (count.pluck().get(params) as number) : undefined,
+    };
+  }
+
+  private listStatements(q: ListQuery): { rows: Statement; count: Statement } {
+    const where = [
+      'instance_id = @instance',
+      statusWhere(q.statuses),
+      ...(q.query !== undefined ? [`(email_address LIKE @like ESCAPE '\\' OR id = @q)`] : []),
+    ].join(' AND ');
+    const dir = q.descending ? 'DESC' : 'ASC';
+    const key = `${where}|${q.orderBy}|${dir}`;
+    let cached = this.listCache.get(key);
+    if (!cached) {
+      cached = {
+        rows: this.db.prepare(
+          `SELECT ${ROW_COLUMNS} FROM invitations WHERE ${where} ORDER BY ${q.orderBy} ${dir}, id ${dir} LIMIT @limit OFFSET @offset`),
+        count: this.db.prepare(`SELECT count(*) FROM invitations WHERE ${where}`),
+      };
+      this.listCache.set(key, cached);
+    }
+    return cached;
+  }
+
+  /** Pending or expired become revoked; revoked and accepted are errors. */
+  revoke(instanceId: number, now: number, id: string): InvitationRow {
+    return this.db.transaction(() => {
+      const row = this.get(instanceId, id);
+      if (!row) throw errors.invitationNotFound(id);
+      if (row.status === 'revoked') throw errors.alreadyRevoked();
+      if (row.status === 'accepted') throw errors.alreadyAccepted();
+      this.setStatus.run('revoked', now, instanceId, id);
+      return { ...row, status: 'revoked' as const, updated_at: now };
+    }).immediate();
+  }
+
+  /** Removes the invitation and the copies of its email in the outbox. */
+  delete(instanceId: number, id: string): void {
+    this.db.transaction(() => {
+      if (this.remove.run(instanceId, id).changes === 0) throw errors.invitationNotFound(id);
+      this.removeEmails.run(instanceId, id);
+    }).immediate();
+  }
+}

@@ -1,0 +1,40 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { realNow, type Instance } from '../clock.js';
+import { SECRET_KEY_PATTERN } from '../config.js';
+import type { InstanceStore } from '../db/instances.js';
+import { errors } from '../errors.js';
+
+export const digestKey = (key: string): Buffer => createHash('sha256').update(key).digest();
+
+/** Logs never print a whole key. */
+export const redactKey = (key: string): string => `${key.slice(0, 12)}…`;
+
+const BEARER = /^Bearer +(\S+) *$/i;
+const API_VERSION = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Turns a request's bearer key into its instance. Open mode accepts any well-formed key; locked mode
+ * only the configured ones, compared as digests in constant time against every configured key.
+ */
+export function createAuthenticator(store: InstanceStore, lockedKeys: string[]) {
+  const allowed = lockedKeys.map(digestKey);
+  const accepts = (digest: Buffer): boolean => {
+    let ok = false;
+    for (const a of allowed) ok = timingSafeEqual(a, digest) || ok;
+    return ok;
+  };
+  return (request: FastifyRequest): Instance => {
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? BEARER.exec(header) : null;
+    if (!match) throw errors.authHeaderInvalid();
+    const key = match[1] as string;
+    const digest = digestKey(key);
+    if (allowed.length > 0 ? !accepts(digest) : !SECRET_KEY_PATTERN.test(key)) throw errors.keyInvalid();
+    const version = request.headers['clerk-api-version'];
+    if (version !== undefined && (typeof version !== 'string' || !API_VERSION.test(version))) {
+      throw errors.apiVersionInvalid(String(version));
+    }
+    return store.resolve(digest, realNow());
+  };
+}
