@@ -1,0 +1,32 @@
+import type { Statement } from 'better-sqlite3';
+import type { DB } from '../db/open.js';
+
+export interface ResetCounts {
+  invitations: number;
+  users: number;
+  emails: number;
+  clock_reset: boolean;
+}
+
+/** Empties one instance (invitations, users, outbox, clock offset) in one transaction; others untouched. */
+export class ResetStore {
+  private readonly statements: Record<'invitations' | 'users' | 'emails' | 'clock', Statement>;
+
+  constructor(private readonly db: DB) {
+    this.statements = {
+      invitations: db.prepare('DELETE FROM invitations WHERE instance_id = ?'),
+      users: db.prepare('DELETE FROM users WHERE instance_id = ?'),
+      emails: db.prepare('DELETE FROM emails WHERE instance_id = ?'),
+      clock: db.prepare('UPDATE instances SET clock_offset_ms = 0 WHERE id = ? AND clock_offset_ms <> 0'),
+    };
+  }
+
+  reset(instanceId: number): ResetCounts {
+    return this.db.transaction(() => ({
+      invitations: this.statements.invitations.run(instanceId).changes,
+      users: this.statements.users.run(instanceId).changes,
+      emails: this.statements.emails.run(instanceId).changes,
+      clock_reset: this.statements.clock.run(instanceId).changes > 0,
+    })).immediate();
+  }
+}
