@@ -1,13 +1,28 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { AcceptStore } from './accept-store.js';
+import acceptRoutes from './accept-routes.js';
+import clockRoutes from './clock-routes.js';
+import { OutboxStore } from './outbox-store.js';
+import outboxRoutes from './outbox-routes.js';
 import { ResetStore } from './reset-store.js';
+import ticketPage from './ticket-page.js';
+import usersRoutes from './users-routes.js';
+import { UserStore } from './users-store.js';
 
-/** The emulator's own control surface, under /_emulator. */
+/** The emulator's own control surface, under /_emulator, and the invitation link's page. */
 const emulatorRoutes: FastifyPluginAsyncZod = async (app) => {
   const resets = new ResetStore(app.db);
+  const users = new UserStore(app.db);
+  const accepts = new AcceptStore(app.db, users);
 
   app.get('/_emulator/health', { config: { public: true } }, async () => ({ status: 'ok' }));
-
   app.post('/_emulator/reset', async (request) => ({ object: 'reset', ...resets.reset(request.instance.id) }));
+
+  await app.register(usersRoutes, { users });
+  await app.register(outboxRoutes, { outbox: new OutboxStore(app.db, () => app.publicUrl) });
+  await app.register(clockRoutes);
+  await app.register(acceptRoutes, { accepts });
+  await app.register(ticketPage, { accepts });
 };
 
 export default emulatorRoutes;
