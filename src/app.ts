@@ -10,6 +10,7 @@ import { traceId } from './ids.js';
 import invitationRoutes from './invitations/routes.js';
 import { InvitationStore } from './invitations/store.js';
 import { createAuthenticator, redactKey } from './plugins/auth.js';
+import { loadSeed } from './seed.js';
 import { clerkValidatorCompiler } from './validation.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -52,6 +53,8 @@ const needsKey = (path: string): boolean =>
 
 export async function buildApp(config: Config, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const db = openDatabase(config.databasePath);
+  const publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+  const seeded = loadSeed(db, config, publicUrl);
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -65,11 +68,12 @@ export async function buildApp(config: Config, options: FastifyServerOptions = {
 
   app.decorate('config', config);
   app.decorate('db', db);
-  app.decorate('publicUrl', config.publicUrl ?? `http://localhost:${config.port}`);
+  app.decorate('publicUrl', publicUrl);
   app.decorate('instances', new InstanceStore(db));
   app.decorate('invitations', new InvitationStore(db, () => app.publicUrl));
   app.decorateRequest('instance', null as unknown as Instance);
   app.addHook('onClose', async () => closeDatabase(db));
+  if (seeded) app.log.info({ seed_file: config.seedFile, ...seeded }, 'seed loaded');
 
   app.setValidatorCompiler(clerkValidatorCompiler);
   app.removeAllContentTypeParsers();

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { ClerkError, errors } from './errors.js';
 
 // Clerk reports one failure, in this order: unknown key, bad value, missing value, bad email format.
-const EMAIL_FORMAT = 'email_format';
-const BLANK = 'blank';
+export const EMAIL_FORMAT = 'email_format';
+export const BLANK = 'blank';
 const RANK = { root: 0, unknown: 1, invalid: 2, missing: 3, format: 4 } as const;
 
 function valueAt(data: unknown, path: PropertyKey[]): unknown {

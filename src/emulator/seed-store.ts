@@ -1,0 +1,51 @@
+import type { Statement } from 'better-sqlite3';
+import type { DB } from '../db/open.js';
+import { emailId } from '../ids.js';
+import { ticketUrl, type InvitationRow } from '../invitations/model.js';
+
+/** The writes of a seed: fully specified rows, plus the look-ups that make loading twice a no-op. */
+export class SeedStore {
+  private readonly ownerOf: Statement;
+  private readonly sameEmailAt: Statement;
+  private readonly anyForEmail: Statement;
+  private readonly insertInvitation: Statement;
+  private readonly insertEmail: Statement;
+
+  constructor(private readonly db: DB) {
+    this.ownerOf = db.prepare('SELECT instance_id FROM invitations WHERE id = ?').pluck();
+    this.sameEmailAt = db.prepare('SELECT 1 FROM invitations WHERE instance_id = ? AND email_address = ? AND created_at = ? LIMIT 1');
+    this.anyForEmail = db.prepare('SELECT 1 FROM invitations WHERE instance_id = ? AND email_address = ? LIMIT 1');
+    this.insertInvitation = db.prepare(
+      `INSERT INTO invitations (instance_id, id, email_address, public_metadata, status, redirect_url, template_slug,
+         notify, ticket, expires_at, created_at, updated_at)
+       VALUES (@instance_id, @id, @email_address, @public_metadata, @status, @redirect_url, @template_slug,
+         @notify, @ticket, @expires_at, @created_at, @updated_at)`);
+    this.insertEmail = db.prepare(
+      `INSERT INTO emails (instance_id, id, to_email_address, template_slug, invitation_id, url, redirect_url, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+  }
+
+  /** The instance an invitation id belongs to, if any (ids are unique across instances). */
+  instanceOf(id: string): number | undefined {
+    return this.ownerOf.get(id) as number | undefined;
+  }
+
+  /** Whether the instance has an invitation for this email (created at that instant, when given). */
+  hasInvitation(instanceId: number, email: string, createdAt: number | undefined): boolean {
+    const found = createdAt === undefined ? this.anyForEmail.get(instanceId, email) : this.sameEmailAt.get(instanceId, email, createdAt);
+    return found !== undefined;
+  }
+
+  insert(instanceId: number, row: InvitationRow, baseUrl: string): void {
+    this.insertInvitation.run({ ...row, instance_id: instanceId });
+    if (row.notify) {
+      this.insertEmail.run(instanceId, emailId(row.created_at), row.email_address, row.template_slug, row.id,
+        ticketUrl(baseUrl, row.ticket), row.redirect_url, row.created_at);
+    }
+  }
+
+  /** All of a seed or none of it. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+}
