@@ -55,15 +55,17 @@ export async function buildApp(config: Config, options: FastifyServerOptions = {
   const db = openDatabase(config.databasePath);
   const publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
   const seeded = loadSeed(db, config, publicUrl);
+  const logger = {
+    level: config.logLevel,
+    redact: { paths: ['req.headers.authorization'], censor: (v: unknown) => (typeof v === 'string' ? redactKey(v) : v) },
+  };
   const app = Fastify({
-    logger: {
-      level: config.logLevel,
-      redact: { paths: ['req.headers.authorization'], censor: (v: unknown) => (typeof v === 'string' ? redactKey(v) : v) },
-    },
     genReqId: traceId,
     requestIdHeader: false,
     bodyLimit: BODY_LIMIT,
     ...options,
+    // A caller's logger options (e.g. a stream) keep the key redaction.
+    logger: typeof options.logger === 'object' ? { ...logger, ...options.logger } : (options.logger ?? logger),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('config', config);

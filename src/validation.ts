@@ -20,7 +20,8 @@ function paramName(path: PropertyKey[]): string {
 
 function toClerk(issue: z.core.$ZodIssue, data: unknown): { rank: number; error: ClerkError } {
   const param = paramName(issue.path);
-  if (issue.path.length === 0 && issue.code !== 'unrecognized_keys') {
+  // A failure of the body itself or of a whole bulk item (path [] or [n]) is about the body's shape, not a parameter.
+  if (!issue.path.some((p) => typeof p === 'string') && issue.code !== 'unrecognized_keys') {
     if (issue.code === 'too_big' && issue.origin === 'array') return { rank: RANK.root, error: errors.bulkSizeExceeded(Number(issue.maximum)) };
     return { rank: RANK.root, error: errors.bodyInvalid(issue.message) };
   }

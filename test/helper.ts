@@ -1,7 +1,10 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Test } from 'tap';
 import { buildApp } from '../src/app.js';
+import type { Instance } from '../src/clock.js';
 import { defaultConfig, type Config } from '../src/config.js';
+import { userId } from '../src/ids.js';
+import { digestKey } from '../src/plugins/auth.js';
 
 export const KEY = 'sk_test_worker_one';
 export const OTHER_KEY = 'sk_test_worker_two';
@@ -46,4 +49,96 @@ export async function invite(app: FastifyInstance, body: Record<string, unknown>
   const r = await call(app, { method: 'POST', url: '/v1/invitations', payload: body, ...(key ? { key } : {}) });
   if (r.status !== 200) throw new Error(`invite failed: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body as Record<string, any>;
+}
+
+export const URL_OF_TICKET = /^http:\/\/localhost:4010\/v1\/tickets\/accept\?ticket=[A-Za-z0-9_-]{43}$/;
+export const JSON_TYPE = 'application/json';
+
+/** The instance a key resolves to (created on first use, as the auth hook does). */
+export function instanceOf(app: FastifyInstance, key: string = KEY): Instance {
+  return app.instances.resolve(digestKey(key), Date.now());
+}
+
+/** Moves the key's instance clock to real time + offsetMs. */
+export function setClockOffset(app: FastifyInstance, offsetMs: number, key: string = KEY): void {
+  app.instances.setClockOffset(instanceOf(app, key).id, offsetMs);
+}
+
+/** A user of the key's instance, written directly (the control API is not needed for this). */
+export function insertUser(app: FastifyInstance, email: string, key: string = KEY): void {
+  const now = Date.now();
+  app.db.prepare('INSERT INTO users (instance_id, id, email_address, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
+    .run(instanceOf(app, key).id, userId(now), email.toLowerCase(), now, now);
+}
+
+/** Sets the stored status of an invitation (e.g. accepted) without going through a route. */
+export function setStoredStatus(app: FastifyInstance, id: string, status: 'pending' | 'accepted' | 'revoked'): void {
+  app.db.prepare('UPDATE invitations SET status = ? WHERE id = ?').run(status, id);
+}
+
+/** The outbox rows of the key's instance, oldest first. */
+export function outbox(app: FastifyInstance, key: string = KEY): Record<string, unknown>[] {
+  return app.db.prepare('SELECT to_email_address, template_slug, invitation_id, url, redirect_url, created_at FROM emails WHERE instance_id = ? ORDER BY seq')
+    .all(instanceOf(app, key).id) as Record<string, unknown>[];
+}
+
+/** A pino destination that keeps every log line, parsed. */
+export function logCapture(): { stream: { write(line: string): void }; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  return { stream: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) }, lines };
+}
+
+/** An app like build(t), logging at info into a capture. */
+export async function buildLogged(t: Test, overrides: Partial<Config> = {}) {
+  const logs = logCapture();
+  const app = await buildApp(defaultConfig({ ...overrides, logLevel: 'info' }), { logger: { level: 'info', stream: logs.stream } });
+  t.teardown(() => app.close());
+  return { app, logs };
+}
+
+export const DAY_MS = 86_400_000;
+export const PENDING_KEYS = ['object', 'id', 'email_address', 'public_metadata', 'status', 'url', 'expires_at', 'created_at', 'updated_at'];
+export const REVOKED_KEYS = ['object', 'id', 'email_address', 'public_metadata', 'revoked', 'status', 'expires_at', 'created_at', 'updated_at'];
+
+export interface Expected {
+  email_address: string;
+  public_metadata?: Record<string, unknown>;
+  status?: 'pending' | 'accepted' | 'revoked' | 'expired';
+  expires_in_days?: number;
+  updated_at?: number;
+}
+
+/**
+ * The whole Invitation as a client sees it: exactly Clerk's keys in order, a KSUID-shaped id whose
+ * timestamp is created_at's second, a ticket url unless revoked, and expires_at from expires_in_days.
+ */
+export function expectInvitation(t: Test, inv: Record<string, any>, want: Expected, urlPattern: RegExp = URL_OF_TICKET): void {
+  const status = want.status ?? 'pending';
+  const revoked = status === 'revoked';
+  t.same(Object.keys(inv), revoked ? REVOKED_KEYS : PENDING_KEYS, 'exactly the contract keys, in order');
+  t.match(inv['id'], INV_ID, 'id shape');
+  t.equal(ksuidSeconds(String(inv['id']).slice(4)), Math.floor(inv['created_at'] / 1000), 'id carries created_at');
+  t.ok(Number.isInteger(inv['created_at']) && inv['created_at'] > 1.6e12, 'created_at in ms');
+  if (!revoked) t.match(inv['url'], urlPattern, 'url');
+  t.same(inv, {
+    object: 'invitation',
+    id: inv['id'],
+    email_address: want.email_address,
+    public_metadata: want.public_metadata ?? {},
+    ...(revoked ? { revoked: true } : {}),
+    status,
+    ...(revoked ? {} : { url: inv['url'] }),
+    expires_at: inv['created_at'] + (want.expires_in_days ?? 30) * DAY_MS,
+    created_at: inv['created_at'],
+    updated_at: want.updated_at ?? inv['created_at'],
+  }, 'whole invitation');
+}
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** The Unix seconds in a KSUID's first 4 bytes. */
+export function ksuidSeconds(ksuid: string): number {
+  let n = 0n;
+  for (const c of ksuid) n = n * 62n + BigInt(BASE62.indexOf(c));
+  return Number(n >> 128n) + 1_400_000_000;
 }
