@@ -37,15 +37,18 @@ export type App = FastifyInstance;
 
 /** Paths of routes, kept so that a known path with the wrong method answers 405, not 404. */
 function routeIndex(app: FastifyInstance) {
-  const routes: { pattern: RegExp; methods: string[] }[] = [];
+  // Keyed by the pattern text (RegExp.prototype.source escapes "/", so it cannot be compared with it).
+  const routes = new Map<string, { pattern: RegExp; methods: string[] }>();
   app.addHook('onRoute', (r) => {
     const source = '^' + r.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z_]+/g, '[^/]+') + '$';
     const methods = (Array.isArray(r.method) ? r.method : [r.method]).filter((m) => m !== 'HEAD');
-    const found = routes.find((x) => x.pattern.source === source);
-    if (found) found.methods.push(...methods);
-    else routes.push({ pattern: new RegExp(source), methods });
+    const entry = routes.get(source) ?? { pattern: new RegExp(source), methods: [] };
+    entry.methods.push(...methods);
+    routes.set(source, entry);
   });
-  return (path: string): string[] => routes.find((r) => r.pattern.test(path))?.methods ?? [];
+  // A path can match several patterns (/v1/invitations/bulk is also /v1/invitations/:id).
+  return (path: string): string[] =>
+    [...new Set([...routes.values()].filter((r) => r.pattern.test(path)).flatMap((r) => r.methods))];
 }
 
 const needsKey = (path: string): boolean =>
