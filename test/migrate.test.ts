@@ -1,0 +1,116 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t, { type Test } from 'tap';
+import { buildApp } from '../src/app.js';
+import { defaultConfig } from '../src/config.js';
+import { migrate, readMigrations, SchemaTooNewError } from '../src/db/migrate.js';
+import { closeDatabase, openDatabase } from '../src/db/open.js';
+import { call, invite } from './helper.js';
+
+function tempDir(t: Test): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cim-migrate-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+const tables = (db: Database.Database): string[] =>
+  db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+
+t.test('a fresh database gets every migration and PRAGMA user_version set to the latest', async (t) => {
+  const db = new Database(':memory:');
+  t.teardown(() => db.close());
+  const all = readMigrations();
+  t.ok(all.length >= 1);
+  t.same(migrate(db), all.map((m) => m.version));
+  t.equal(db.pragma('user_version', { simple: true }), all.at(-1)!.version);
+  t.same(tables(db), ['emails', 'instances', 'invitations', 'users']);
+});
+
+t.test('migrating again is a no-op', async (t) => {
+  const db = new Database(':memory:');
+  t.teardown(() => db.close());
+  migrate(db);
+  const version = db.pragma('user_version', { simple: true });
+  t.same(migrate(db), []);
+  t.equal(db.pragma('user_version', { simple: true }), version);
+});
+
+t.test('only files named <number>-<name>.sql are migrations, applied in numeric order', async (t) => {
+  const dir = tempDir(t);
+  writeFileSync(join(dir, '010-later.sql'), 'CREATE TABLE later (x);');
+  writeFileSync(join(dir, '2-first.sql'), 'CREATE TABLE first (x);');
+  writeFileSync(join(dir, 'README.md'), 'not sql');
+  writeFileSync(join(dir, 'notes.sql'), 'not a migration');
+  const found = readMigrations(dir);
+  t.same(found.map((m) => [m.version, m.name]), [[2, '2-first.sql'], [10, '010-later.sql']]);
+  const db = new Database(':memory:');
+  t.teardown(() => db.close());
+  t.same(migrate(db, found), [2, 10]);
+  t.equal(db.pragma('user_version', { simple: true }), 10);
+});
+
+t.test('a failing migration file rolls back whole and leaves user_version at the last good one', async (t) => {
+  const dir = tempDir(t);
+  writeFileSync(join(dir, '001-good.sql'), 'CREATE TABLE good (x);');
+  writeFileSync(join(dir, '002-bad.sql'), 'CREATE TABLE half (x);\nINSERT INTO good VALUES (1);\nCREATE TABLE broken (;');
+  const db = new Database(':memory:');
+  t.teardown(() => db.close());
+  t.throws(() => migrate(db, readMigrations(dir)), /syntax error/);
+  t.equal(db.pragma('user_version', { simple: true }), 1);
+  t.same(tables(db), ['good'], 'the half of the failed file is gone');
+  t.equal(db.prepare('SELECT count(*) FROM good').pluck().get(), 0);
+  writeFileSync(join(dir, '002-bad.sql'), 'CREATE TABLE fixed (x);');
+  t.same(migrate(db, readMigrations(dir)), [2], 'a fixed file applies on the next start');
+});
+
+t.test('a database newer than the migrations is refused with a clear message', async (t) => {
+  const db = new Database(':memory:');
+  t.teardown(() => db.close());
+  const latest = readMigrations().at(-1)!.version;
+  db.pragma(`user_version = ${latest + 5}`);
+  t.throws(() => migrate(db), new SchemaTooNewError(latest + 5, latest));
+  t.throws(() => migrate(db), {
+    name: 'SchemaTooNewError',
+    message: `database schema version ${latest + 5} is newer than this version of clerk-invitations-mock understands (${latest}); ` +
+      'upgrade clerk-invitations-mock or point DATABASE_PATH at another file',
+  });
+});
+
+t.test('start-up refuses a newer database file and leaves it untouched', async (t) => {
+  const path = join(tempDir(t), 'newer.db');
+  const db = new Database(path);
+  db.pragma('user_version = 999');
+  db.close();
+  await t.rejects(buildApp(defaultConfig({ databasePath: path })), { name: 'SchemaTooNewError', message: /version 999 is newer/ });
+  const again = new Database(path);
+  t.equal(again.pragma('user_version', { simple: true }), 999);
+  t.same(tables(again), []);
+  again.close();
+});
+
+t.test('a DATABASE_PATH file uses WAL and keeps data across restarts', async (t) => {
+  const path = join(tempDir(t), 'data.db');
+  const db = openDatabase(path);
+  t.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+  t.equal(db.pragma('foreign_keys', { simple: true }), 1);
+  closeDatabase(db);
+  closeDatabase(db);
+
+  const first = await buildApp(defaultConfig({ databasePath: path }));
+  const inv = await invite(first, { email_address: 'ada@example.com' });
+  await first.close();
+  const second = await buildApp(defaultConfig({ databasePath: path }));
+  t.teardown(() => second.close());
+  t.same((await call(second, { method: 'GET', url: '/v1/invitations' })).body, [inv]);
+});
+
+t.test(':memory: keeps nothing between apps', async (t) => {
+  const first = await buildApp(defaultConfig());
+  await invite(first, { email_address: 'ada@example.com' });
+  await first.close();
+  const second = await buildApp(defaultConfig());
+  t.teardown(() => second.close());
+  t.same((await call(second, { method: 'GET', url: '/v1/invitations' })).body, []);
+});
