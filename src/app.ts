@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Instance } from './clock.js';
 import type { Config } from './config.js';
@@ -82,15 +82,13 @@ export async function buildApp(config: Config, options: FastifyServerOptions = {
 
   app.setValidatorCompiler(clerkValidatorCompiler);
   app.removeAllContentTypeParsers();
+  // Fastify's own parser, which refuses __proto__ and constructor.prototype keys (they would vanish from metadata).
+  const secureJson = app.getDefaultJsonParser('error', 'error');
   // Clients send Content-Type: application/json with an empty body on revoke: that is no body, not bad JSON.
-  const jsonParser = (_req: unknown, body: string | Buffer, done: (err: Error | null, body?: unknown) => void): void => {
+  const jsonParser = (req: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void): void => {
     const text = body.toString();
     if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch {
-      done(errors.bodyInvalid(), undefined);
-    }
+    secureJson(req, text, (err, parsed) => done(err ? errors.bodyInvalid() : null, parsed));
   };
   app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonParser);
   app.addContentTypeParser(/^application\/[\w.+-]*\+json$/, { parseAs: 'string' }, jsonParser);

@@ -112,3 +112,13 @@ t.test('health needs no key and ignores a bad one', async (t) => {
     t.same({ status: r.status, type: r.type, body: r.body }, { status: 200, type: JSON_TYPE, body: { status: 'ok' } });
   }
 });
+
+t.test('a rejected request creates no instance', async (t) => {
+  const open = await build(t);
+  await call(open, { method: 'GET', url: '/v1/invitations', key: 'pk_test_nope' });
+  await call(open, { method: 'GET', url: '/v1/invitations', key: null });
+  t.equal(open.db.prepare('SELECT count(*) FROM instances').pluck().get(), 0);
+  const locked = await build(t, { secretKeys: ['sk_test_alpha'] });
+  await call(locked, { method: 'GET', url: '/v1/invitations', key: 'sk_test_other' });
+  t.equal(locked.db.prepare('SELECT count(*) FROM instances').pluck().get(), 0);
+});

@@ -28,6 +28,19 @@ t.test('malformed JSON answers request_body_invalid and creates nothing', async 
   t.same((await call(app, { method: 'GET', url: '/v1/invitations' })).body, []);
 });
 
+t.test('a __proto__ or constructor.prototype key anywhere in the body answers request_body_invalid', async (t) => {
+  const app = await build(t);
+  for (const payload of [
+    '{"email_address":"a@example.com","public_metadata":{"__proto__":{"admin":true}}}',
+    '{"email_address":"a@example.com","__proto__":{"admin":true}}',
+    '{"email_address":"a@example.com","public_metadata":{"constructor":{"prototype":{"admin":true}}}}',
+  ]) {
+    clerkError(t, await call(app, post(payload, 'application/json')), 400, bodyInvalid);
+  }
+  const plain = await call(app, post('{"email_address":"a@example.com","public_metadata":{"constructor":"kept"}}', 'application/json'));
+  t.same((plain.body as { public_metadata: unknown }).public_metadata, { constructor: 'kept' });
+});
+
 t.test('a body that is not JSON answers request_body_invalid', async (t) => {
   const app = await build(t);
   clerkError(t, await call(app, post('email_address=a%40example.com', 'application/x-www-form-urlencoded')), 400, notJson);

@@ -93,6 +93,7 @@ t.test('order_by sorts by each column in either direction, + implied', async (t)
   const cases: [string, string[]][] = [
     ['created_at', ['a', 'c', 'd', 'e']],
     ['%2Bcreated_at', ['a', 'c', 'd', 'e']],
+    ['+created_at', ['a', 'c', 'd', 'e']], // an unencoded + arrives as a space
     ['-created_at', ['e', 'd', 'c', 'a']],
     ['email_address', ['a', 'c', 'd', 'e']],
     ['-email_address', ['e', 'd', 'c', 'a']],

@@ -51,7 +51,8 @@ const integer = (min: number, max: number, expected: string) =>
   z.string({ error: expected }).regex(/^\d{1,15}$/, { error: expected }).transform(Number)
     .pipe(z.number().min(min, { error: expected }).max(max, { error: expected }));
 
-const ORDER_PATTERN = /^([+-]?)(created_at|email_address|expires_at)$/;
+// An unencoded + (order_by=+created_at typed by hand) arrives as a space: it still means ascending.
+const ORDER_PATTERN = /^([-+ ]?)(created_at|email_address|expires_at)$/;
 const ORDER_EXPECTED = 'Expected created_at, email_address or expires_at, optionally prefixed with + or -.';
 
 export const listQuery = z
