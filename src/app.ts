@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Instance } from './clock.js';
 import type { Config } from './config.js';
@@ -66,6 +66,20 @@ export async function buildApp(config: Config, options: FastifyServerOptions = {
     genReqId: traceId,
     requestIdHeader: false,
     bodyLimit: BODY_LIMIT,
+    // A malformed percent-encoding or an over-long path parameter is answered before routing and hooks:
+    // authenticate here too, then answer in the envelope, as for any unknown resource.
+    frameworkErrors: (err, request, reply) => {
+      let clerk = errors.routeNotFound();
+      try {
+        if (needsKey(request.url.split('?')[0] ?? '')) authenticate(request);
+      } catch (authError) {
+        clerk = toClerkError(authError, BODY_LIMIT);
+      }
+      request.log.info({ code: clerk.item.code, cause: err.code }, 'request rejected');
+      // A Buffer, because these replies skip the onSend hook that drops Fastify's "; charset=utf-8".
+      void (reply as unknown as FastifyReply).code(clerk.statusCode).header('content-type', 'application/json')
+        .send(Buffer.from(JSON.stringify(envelope(clerk, request.id))));
+    },
     ...options,
     // A caller's logger options (e.g. a stream) keep the key redaction.
     logger: typeof options.logger === 'object' ? { ...logger, ...options.logger } : (options.logger ?? logger),

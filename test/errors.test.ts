@@ -71,6 +71,26 @@ t.test('an unknown route answers 404 resource_not_found in the envelope, under /
   clerkError(t, await call(app, { method: 'GET', url: '/', key: null }), 404, routeNotFound);
 });
 
+t.test('a malformed URL or an over-long id is answered in the envelope, after authentication', async (t) => {
+  const app = await build(t);
+  for (const url of ['/v1/invitations/%E0%A4%A/revoke', `/v1/invitations/inv_${'x'.repeat(200)}`]) {
+    clerkError(t, await call(app, { method: 'DELETE', url }), 404, routeNotFound);
+    clerkError(t, await call(app, { method: 'DELETE', url, key: null }), 401, {
+      message: 'Invalid Authorization header format',
+      long_message: "Invalid Authorization header format. Must be 'Bearer <YOUR_API_KEY>'",
+      code: 'authorization_header_format_invalid',
+    });
+  }
+  clerkError(t, await call(app, { method: 'GET', url: '/elsewhere/%E0%A4%A', key: null }), 404, routeNotFound);
+});
+
+t.test('a body sent with a non-JSON content type is ignored when empty', async (t) => {
+  const app = await build(t);
+  const inv = await invite(app, { email_address: 'a@example.com' });
+  const r = await call(app, { method: 'POST', url: `/v1/invitations/${inv['id']}/revoke`, payload: '', headers: { 'content-type': 'text/plain' } });
+  t.equal(r.status, 200);
+});
+
 t.test('a known path with the wrong method answers 405 with an Allow header', async (t) => {
   const app = await build(t);
   const cases: [string, string, string][] = [
