@@ -163,3 +163,12 @@ t.test('a client like the Ruby and Python ones (no paginated, no Clerk-API-Versi
   const revoked = await fetch(`${server.url}/v1/invitations/${inv.id}/revoke`, { method: 'POST', headers });
   t.equal(revoked.status, 200, 'revoke with Content-Type: application/json and no body');
 });
+
+t.test('startServer reports a taken port and leaves nothing open', async (t) => {
+  const server = await serve(t);
+  const port = Number(new URL(server.url).port);
+  await t.rejects(startServer(defaultConfig({ port })), { code: 'EADDRINUSE' });
+  const health = await fetch(`${server.url}/_emulator/health`);
+  t.same({ status: health.status, type: health.headers.get('content-type'), body: await health.json() },
+    { status: 200, type: 'application/json', body: { status: 'ok' } }, 'the first server still answers');
+});
