@@ -114,3 +114,17 @@ t.test(':memory: keeps nothing between apps', async (t) => {
   t.teardown(() => second.close());
   t.same((await call(second, { method: 'GET', url: '/v1/invitations' })).body, []);
 });
+
+t.test('two apps on one database file share the duplicate rule', async (t) => {
+  const path = join(tempDir(t), 'shared.db');
+  const a = await buildApp(defaultConfig({ databasePath: path }));
+  const b = await buildApp(defaultConfig({ databasePath: path }));
+  t.teardown(async () => {
+    await a.close();
+    await b.close();
+  });
+  await invite(a, { email_address: 'ada@example.com' });
+  const r = await call(b, { method: 'POST', url: '/v1/invitations', payload: { email_address: 'ada@example.com' } });
+  t.equal(r.status, 400);
+  t.equal((r.body as { errors: { code: string }[] }).errors[0]?.code, 'duplicate_record');
+});
