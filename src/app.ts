@@ -10,6 +10,7 @@ import { traceId } from './ids.js';
 import invitationRoutes from './invitations/routes.js';
 import { InvitationStore } from './invitations/store.js';
 import { createAuthenticator, redactKey } from './plugins/auth.js';
+import docs from './plugins/docs.js';
 import { loadSeed } from './seed.js';
 import { clerkValidatorCompiler } from './validation.js';
 
@@ -138,6 +139,7 @@ export async function buildApp(config: Config, options: FastifyServerOptions = {
     throw allow.length > 0 ? errors.methodNotAllowed(request.method, allow) : errors.routeNotFound();
   });
 
+  await app.register(docs);
   await app.register(invitationRoutes, { prefix: '/v1' });
   await app.register(emulatorRoutes);
   return app;

@@ -5,16 +5,31 @@ import type { Instance } from '../src/clock.js';
 import { defaultConfig, type Config } from '../src/config.js';
 import { userId } from '../src/ids.js';
 import { digestKey } from '../src/plugins/auth.js';
+import { isDocsRoute } from '../src/plugins/docs.js';
+import { responseProblems } from './openapi-check.js';
 
 export const KEY = 'sk_test_worker_one';
 export const OTHER_KEY = 'sk_test_worker_two';
 export const auth = (key: string = KEY) => ({ authorization: `Bearer ${key}` });
 
-/** A fresh app on :memory:, closed when the test ends. */
+/** A fresh app on :memory:, closed when the test ends. Every response it sends is checked against openapi.yaml. */
 export async function build(t: Test, overrides: Partial<Config> = {}): Promise<FastifyInstance> {
   const app = await buildApp(defaultConfig(overrides));
   t.teardown(() => app.close());
+  checkAgainstOpenapi(t, app);
   return app;
+}
+
+/** Fails the test for any response that openapi.yaml does not describe (status, Content-Type, headers, body). */
+export function checkAgainstOpenapi(t: Test, app: FastifyInstance): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    const route = request.routeOptions.url;
+    if (route !== undefined && isDocsRoute(route)) return payload;
+    const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString() : payload == null ? '' : undefined;
+    const problems = responseProblems({ method: request.method, route, status: reply.statusCode, headers: reply.getHeaders(), body });
+    for (const problem of problems) t.fail(`openapi.yaml: ${problem}`);
+    return payload;
+  });
 }
 
 export interface Reply {
