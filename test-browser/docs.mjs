@@ -48,6 +48,9 @@ try {
   const servers = await page.locator('.servers select').innerText();
   if (!servers.includes(server.url.replace('127.0.0.1', 'localhost'))) problems.push(`servers list shows ${JSON.stringify(servers)}`);
 
+  await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  console.log(`docs: screenshot at ${SCREENSHOT}`);
+
   // Opening an operation renders its body schema and responses from the document.
   await page.getByText('Create an invitation', { exact: true }).click();
   const create = page.locator('#operations-Invitations-CreateInvitation');
@@ -55,8 +58,6 @@ try {
   for (const text of ['email_address', 'expires_in_days', 'duplicate_record']) {
     if (!(await create.getByText(text).first().isVisible())) problems.push(`Create an invitation does not show ${text}`);
   }
-  await page.screenshot({ path: SCREENSHOT, fullPage: false });
-  console.log(`docs: screenshot at ${SCREENSHOT}`);
 } catch (err) {
   problems.push(`browser check failed: ${err instanceof Error ? err.message : String(err)}`);
 } finally {
