@@ -123,7 +123,12 @@ export function responseProblems(x: Exchange): string[] {
       return [...problems, `${name} ${x.status}: the body is not JSON`];
     }
   }
-  const validate = validatorFor(`${where} ${key}`, response.content?.[key]?.schema ?? {});
+  let validate: ValidateFunction;
+  try {
+    validate = validatorFor(`${where} ${key}`, response.content?.[key]?.schema ?? {});
+  } catch (err) {
+    return [...problems, `${name} ${x.status}: its schema in openapi.yaml does not compile: ${(err as Error).message}`];
+  }
   if (!validate(body)) problems.push(`${name} ${x.status}: ${ajv.errorsText(validate.errors, { dataVar: 'body' })}`);
   return problems;
 }
