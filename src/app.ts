@@ -8,13 +8,14 @@ import emulatorRoutes from './emulator/routes.js';
 import { ClerkError, envelope, errors, toClerkError } from './errors.js';
 import { traceId } from './ids.js';
 import invitationRoutes from './invitations/routes.js';
+import { checkUrl, clientErrorHandler, LIMITS, redactTicket } from './limits.js';
 import { InvitationStore } from './invitations/store.js';
 import { createAuthenticator, redactKey } from './plugins/auth.js';
 import docs from './plugins/docs.js';
 import { loadSeed } from './seed.js';
 import { clerkValidatorCompiler } from './validation.js';
 
-export const BODY_LIMIT = 1024 * 1024;
+export const BODY_LIMIT = LIMITS.bodyBytes;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -55,35 +56,50 @@ function routeIndex(app: FastifyInstance) {
 const needsKey = (path: string): boolean =>
   path === '/v1' || path.startsWith('/v1/') || path === '/_emulator' || path.startsWith('/_emulator/');
 
+/** The caller's logger options (level, stream…) with the redaction that must always apply on top. */
+function loggerOptions(config: Config, given: FastifyServerOptions['logger']): NonNullable<FastifyServerOptions['logger']> {
+  if (given === false) return false;
+  return {
+    level: config.logLevel,
+    ...(typeof given === 'object' ? given : {}),
+    redact: { paths: ['req.headers.authorization'], censor: (v: unknown) => (typeof v === 'string' ? redactKey(v) : v) },
+    serializers: {
+      ...(typeof given === 'object' ? given.serializers : {}),
+      req: (req: FastifyRequest) => ({
+        method: req.method, url: redactTicket(req.url), host: req.host, remoteAddress: req.ip,
+        ...(req.socket.remotePort !== undefined ? { remotePort: req.socket.remotePort } : {}),
+      }),
+    },
+  };
+}
+
 export async function buildApp(config: Config, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const db = openDatabase(config.databasePath);
   const publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
   const seeded = loadSeed(db, config, publicUrl);
-  const logger = {
-    level: config.logLevel,
-    redact: { paths: ['req.headers.authorization'], censor: (v: unknown) => (typeof v === 'string' ? redactKey(v) : v) },
-  };
+  const { logger, ...rest } = options;
   const app = Fastify({
+    logger: loggerOptions(config, logger),
     genReqId: traceId,
     requestIdHeader: false,
     bodyLimit: BODY_LIMIT,
+    clientErrorHandler,
     // A malformed percent-encoding or an over-long path parameter is answered before routing and hooks:
-    // authenticate here too, then answer in the envelope, as for any unknown resource.
+    // check the URL and authenticate here too, then answer in the envelope, as for any unknown resource.
     frameworkErrors: (err, request, reply) => {
       let clerk = errors.routeNotFound();
       try {
+        checkUrl(request.url);
         if (needsKey(request.url.split('?')[0] ?? '')) authenticate(request);
       } catch (authError) {
         clerk = toClerkError(authError, BODY_LIMIT);
       }
       request.log.info({ code: clerk.item.code, cause: err.code }, 'request rejected');
       // A Buffer, because these replies skip the onSend hook that drops Fastify's "; charset=utf-8".
-      void (reply as unknown as FastifyReply).code(clerk.statusCode).header('content-type', 'application/json')
+      void (reply as unknown as FastifyReply).code(clerk.statusCode).headers(clerk.headers).header('content-type', 'application/json')
         .send(Buffer.from(JSON.stringify(envelope(clerk, request.id))));
     },
-    ...options,
-    // A caller's logger options (e.g. a stream) keep the key redaction.
-    logger: typeof options.logger === 'object' ? { ...logger, ...options.logger } : (options.logger ?? logger),
+    ...rest,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('config', config);
@@ -115,6 +131,7 @@ export async function buildApp(config: Config, options: FastifyServerOptions = {
   const allowedMethods = routeIndex(app);
   const authenticate = createAuthenticator(app.instances, config.secretKeys);
   app.addHook('onRequest', async (request) => {
+    checkUrl(request.url);
     if (request.routeOptions.config.public) return;
     if (request.is404 && !needsKey(request.url.split('?')[0] ?? '')) return;
     request.instance = authenticate(request);

@@ -77,6 +77,18 @@ export const errors = {
   tooManyRequests: (retryAfter: number) =>
     new ClerkError(429, { message: 'Too many requests', long_message: 'Too many requests, retry later', code: 'too_many_requests' },
       { 'retry-after': String(retryAfter) }),
+  urlTooLong: (max: number) =>
+    make(414, 'request_url_too_long', 'Request URL too long', `The request URL exceeds the maximum allowed length of ${max} characters.`),
+  tooManyQueryParams: (max: number) =>
+    make(400, 'too_many_query_parameters', 'Too many query parameters', `The query string has more than ${max} parameters.`),
+  headersTooLarge: (max: number) =>
+    make(431, 'request_header_fields_too_large', 'Request headers too large',
+      `The request line and headers exceed the maximum allowed size of ${max} bytes.`),
+  requestTimeout: () => make(408, 'request_timeout', 'Request timeout', 'The request was not received in time.'),
+  badRequest: () => make(400, 'request_invalid', 'Bad request', 'The request is not valid HTTP.'),
+  databaseBusy: (retryAfter: number) =>
+    new ClerkError(503, { message: 'Service unavailable', long_message: `The database is busy with another writer; retry after ${retryAfter} second${retryAfter === 1 ? '' : 's'}.`, code: 'service_unavailable' },
+      { 'retry-after': String(retryAfter) }),
   internal: () =>
     make(500, 'internal_clerk_error', 'Oops, an unexpected error occurred',
       "There was an internal error on our servers. We've been notified and are working on fixing it."),
@@ -103,6 +115,8 @@ export function toClerkError(err: unknown, bodyLimit: number): ClerkError {
     case 'FST_ERR_CTP_INVALID_TYPE':
       return errors.bodyInvalid();
   }
+  // Another process held the write lock past busy_timeout: a retryable condition, not a bug.
+  if (typeof e.code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(e.code)) return errors.databaseBusy(1);
   if (typeof e.statusCode === 'number' && e.statusCode === 413) return errors.bodyTooLarge(bodyLimit);
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     if (e.statusCode === 404) return errors.routeNotFound();
