@@ -84,6 +84,8 @@ export async function buildApp(config: Config, options: FastifyServerOptions = {
     requestIdHeader: false,
     bodyLimit: BODY_LIMIT,
     clientErrorHandler,
+    // Requests already on a keep-alive connection while stopping are served, not given Fastify's non-Clerk 503.
+    return503OnClosing: false,
     // A malformed percent-encoding or an over-long path parameter is answered before routing and hooks:
     // check the URL and authenticate here too, then answer in the envelope, as for any unknown resource.
     frameworkErrors: (err, request, reply) => {

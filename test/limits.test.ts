@@ -96,3 +96,17 @@ t.test('public_metadata over 8 KiB serialised answers 422 form_param_value_inval
   const ok = await call(app, { method: 'POST', url: '/v1/invitations', payload: { email_address: 'a@example.com', public_metadata: sized(8192) } });
   t.equal(ok.status, 200);
 });
+
+t.test('path ids that are too long or badly percent-encoded answer a Clerk 404, after the key check', async (t) => {
+  const app = await build(t);
+  const notFound = { message: 'not found', long_message: 'The requested resource was not found.', code: 'resource_not_found' };
+  clerkError(t, await call(app, { method: 'DELETE', url: `/v1/invitations/${'a'.repeat(150)}` }), 404, notFound);
+  clerkError(t, await call(app, { method: 'DELETE', url: `/v1/invitations/${'a'.repeat(150)}?${'x=1&'.repeat(101)}` }), 400, {
+    message: 'Too many query parameters', long_message: 'The query string has more than 100 parameters.', code: 'too_many_query_parameters',
+  });
+  clerkError(t, await call(app, { method: 'POST', url: '/v1/invitations/%E0%A4%A/revoke' }), 404, notFound);
+  clerkError(t, await call(app, { method: 'POST', url: '/v1/invitations/%E0%A4%A/revoke', key: null }), 401, {
+    message: 'Invalid Authorization header format', code: 'authorization_header_format_invalid',
+    long_message: "Invalid Authorization header format. Must be 'Bearer <YOUR_API_KEY>'",
+  });
+});

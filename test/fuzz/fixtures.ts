@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify';
+import type { Test } from 'tap';
+import { digestKey } from '../../src/plugins/auth.js';
+import { build, KEY, OTHER_KEY } from '../helper.js';
+import type { IdPick } from './arbitraries.js';
+
+/** An app whose two keys each own invitations, topped up as the fuzz revokes and deletes them. */
+export interface Fixture {
+  app: FastifyInstance;
+  /** The path segment for a picked id (own, another key's, or junk). */
+  id(pick: IdPick): string;
+  /** Keeps at least a few pending invitations for KEY, so revoke and delete keep reaching success. */
+  topUp(): void;
+}
+
+export async function fixture(t: Test): Promise<Fixture> {
+  const app = await build(t);
+  const instance = (key: string) => app.instances.resolve(digestKey(key), Date.now());
+  const own = instance(KEY);
+  const other = instance(OTHER_KEY);
+  const idsOf = app.db.prepare('SELECT id FROM invitations WHERE instance_id = ? ORDER BY seq').pluck();
+  const pendingOf = app.db.prepare(`SELECT count(*) FROM invitations WHERE instance_id = ? AND status = 'pending'`).pluck();
+  let made = 0;
+  const add = (instanceId: number, n: number) => {
+    for (let i = 0; i < n; i++) {
+      app.invitations.create(instanceId, Date.now(), {
+        email_address: `fixture-${made++}@example.net`, public_metadata: { n: made }, redirect_url: null, notify: made % 2 === 0,
+        ignore_existing: false, expires_in_days: 30, template_slug: 'invitation',
+      });
+    }
+  };
+  add(other.id, 5);
+  const topUp = () => {
+    if ((pendingOf.get(own.id) as number) < 5) add(own.id, 20);
+  };
+  topUp();
+  return {
+    app,
+    topUp,
+    id(pick) {
+      if (pick.kind === 'raw') return pick.raw;
+      const ids = idsOf.all(pick.kind === 'own' ? own.id : other.id) as string[];
+      return ids.length === 0 ? 'inv_none' : ids[pick.n % ids.length]!;
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import fc from 'fast-check';
+import { createBody, headers, idPick, method, payload, query } from './arbitraries.js';
+import type { Fixture } from './fixtures.js';
+import type { FuzzRequest, RouteSpec } from './harness.js';
+import * as shapes from './shapes.js';
+
+const withQuery = (path: string, q: string) => (q === '' ? path : `${path}?${q}`);
+/** Query strings are rare on body routes and common on list routes. */
+const sometimes = fc.option(query, { freq: 8, nil: '' }).map((q) => q ?? '');
+
+interface Sample {
+  method: string;
+  headers: Record<string, string>;
+  query: string;
+  payload: string | undefined;
+}
+
+function spec(name: string, usual: string, body: fc.Arbitrary<string | undefined>, q: fc.Arbitrary<string>,
+  url: (s: Sample) => string, success: RouteSpec<Sample>['success'], before?: () => void): RouteSpec<Sample> {
+  return {
+    name,
+    input: fc.record({ method: method(usual), headers, query: q, payload: body }),
+    request: (s): FuzzRequest => {
+      before?.();
+      return { method: s.method, url: url(s), headers: s.headers, payload: s.payload };
+    },
+    success,
+  };
+}
+
+/** Rare bodies for routes that take none: clients send an empty JSON body, the fuzz sends anything. */
+const noBody = fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: fc.constant('') }, { weight: 1, arbitrary: payload(fc.jsonValue()) });
+
+export function clerkRoutes(f: Fixture): RouteSpec<unknown>[] {
+  const withId = (path: (id: string) => string, name: string, usual: string, success: RouteSpec<Sample>['success']): RouteSpec<unknown> => {
+    const base = spec(name, usual, noBody, sometimes, () => '', success, f.topUp);
+    return {
+      ...base,
+      input: fc.tuple(base.input, idPick),
+      request: ([s, pick]: [Sample, Parameters<Fixture['id']>[0]]) => ({ ...base.request(s), url: withQuery(path(f.id(pick)), s.query) }),
+    } as RouteSpec<unknown>;
+  };
+  const collection = { POST: shapes.pendingInvitation, GET: shapes.invitationList };
+  return [
+    spec('POST /v1/invitations', 'POST', payload(createBody), sometimes, (s) => withQuery('/v1/invitations', s.query), collection),
+    spec('POST /v1/invitations/bulk', 'POST',
+      payload(fc.oneof({ weight: 6, arbitrary: fc.array(createBody, { minLength: 1, maxLength: 2 }) }, { weight: 1, arbitrary: fc.array(createBody, { maxLength: 12 }) }, { weight: 1, arbitrary: createBody })),
+      sometimes, (s) => withQuery('/v1/invitations/bulk', s.query), { POST: shapes.bulkResult }),
+    spec('GET /v1/invitations', 'GET', noBody, query, (s) => withQuery('/v1/invitations', s.query), collection),
+    withId((id) => `/v1/invitations/${id}/revoke`, 'POST /v1/invitations/{id}/revoke', 'POST', { POST: shapes.revokedInvitation }),
+    withId((id) => `/v1/invitations/${id}`, 'DELETE /v1/invitations/{id}', 'DELETE', { DELETE: shapes.deleted }),
+  ] as RouteSpec<unknown>[];
+}
+
+export function emulatorRoutes(f: Fixture): RouteSpec<unknown>[] {
+  return [
+    spec('GET /_emulator/health', 'GET', noBody, sometimes, (s) => withQuery('/_emulator/health', s.query), { GET: shapes.health }),
+    spec('POST /_emulator/reset', 'POST', noBody, sometimes, (s) => withQuery('/_emulator/reset', s.query), { POST: shapes.reset }, f.topUp),
+  ] as RouteSpec<unknown>[];
+}
+
+const segment = fc.oneof(
+  fc.constantFrom('v1', '_emulator', 'invitations', 'bulk', 'revoke', 'users', 'emails', 'clock', 'tickets', 'accept', ''),
+  fc.string({ maxLength: 12 }).map(encodeURIComponent),
+);
+
+/** Paths no route serves: every answer must still be a Clerk envelope (401, 404 or 405). */
+export const unknownPaths: RouteSpec<unknown> = {
+  ...spec('unknown paths', 'GET', noBody, sometimes, () => '', {}),
+  input: fc.tuple(fc.record({ method: method('GET'), headers, query: sometimes, payload: noBody }), fc.array(segment, { minLength: 1, maxLength: 5 })),
+  request: ([s, segments]: [Sample, string[]]) => {
+    let path = `/${segments.join('/')}`;
+    if (/^\/(v1\/invitations(\/bulk|\/[^/]+\/revoke|\/[^/]+)?|_emulator\/(health|reset))\/?$/.test(path)) path += '/x/y';
+    return { method: s.method, url: withQuery(path, s.query), headers: s.headers, payload: s.payload };
+  },
+  alwaysRejected: true,
+} as RouteSpec<unknown>;

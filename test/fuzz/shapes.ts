@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+// What a client may receive: the Clerk envelope for any error, and each route's documented success.
+
+const ms = z.number().int().nonnegative();
+
+export const errorEnvelope = z.strictObject({
+  errors: z.tuple([z.strictObject({
+    message: z.string().min(1),
+    long_message: z.string().min(1),
+    code: z.string().regex(/^[a-z_]+$/),
+    meta: z.record(z.string(), z.unknown()).optional(),
+  })]),
+  clerk_trace_id: z.string().regex(/^[0-9a-f]{32}$/),
+});
+
+export const invitation = z.strictObject({
+  object: z.literal('invitation'),
+  id: z.string().regex(/^inv_[0-9A-Za-z]{27}$/),
+  email_address: z.string().min(3),
+  public_metadata: z.record(z.string(), z.unknown()),
+  revoked: z.literal(true).optional(),
+  status: z.enum(['pending', 'accepted', 'revoked', 'expired']),
+  url: z.string().regex(/^http:\/\/localhost:\d+\/v1\/tickets\/accept\?ticket=[A-Za-z0-9_-]{43}$/).optional(),
+  expires_at: ms,
+  created_at: ms,
+  updated_at: ms,
+}).refine((i) => (i.status === 'revoked') === (i.revoked === true) && (i.url === undefined) === (i.status === 'revoked'),
+  'revoked and url agree with status');
+
+export const pendingInvitation = invitation.refine((i) => i.status === 'pending', 'a new invitation is pending');
+export const revokedInvitation = invitation.refine((i) => i.status === 'revoked', 'a revoked invitation says so');
+
+export const invitationList = z.union([
+  z.array(invitation).max(500),
+  z.strictObject({ data: z.array(invitation).max(500), total_count: z.number().int().nonnegative() }),
+]);
+
+export const bulkResult = z.array(pendingInvitation).min(1).max(10);
+
+export const deleted = z.strictObject({ object: z.literal('invitation'), id: z.string(), deleted: z.literal(true) });
+
+export const health = z.strictObject({ status: z.literal('ok') });
+
+export const reset = z.strictObject({
+  object: z.literal('reset'),
+  invitations: z.number().int().nonnegative(),
+  users: z.number().int().nonnegative(),
+  emails: z.number().int().nonnegative(),
+  clock_reset: z.boolean(),
+});
