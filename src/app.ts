@@ -139,10 +139,17 @@ export async function buildApp(config: Config, options: FastifyServerOptions = {
     request.instance = authenticate(request);
   });
 
+  // Keep-alive connections of requests in flight at close would otherwise hold the server open until they time out.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+
   // Fastify adds "; charset=utf-8"; @clerk/backend only parses an exact "application/json".
   app.addHook('onSend', async (_request, reply, payload) => {
     const type = reply.getHeader('content-type');
     if (typeof type === 'string' && type.startsWith('application/json')) reply.header('content-type', 'application/json');
+    if (closing) reply.header('connection', 'close');
     return payload;
   });
 
