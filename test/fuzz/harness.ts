@@ -69,7 +69,7 @@ export interface RouteSpec<T> {
   request: (sample: T) => FuzzRequest;
   /** The documented 200 body for each method the path serves (the fuzz varies the method too). */
   success: Partial<Record<string, z.ZodType>>;
-  /** The ticket page answers HTML (and 303s) rather than JSON. */
+  /** The ticket page answers HTML pages (200, 400, 404) and 303s; other rejections there are still envelopes. */
   html?: boolean;
   /** No input can succeed (unknown paths). */
   alwaysRejected?: boolean;
@@ -89,7 +89,11 @@ async function checkOne<T>(app: FastifyInstance, spec: RouteSpec<T>, req: FuzzRe
   if (res.statusCode >= 500) fail('a 5xx');
   const type = res.headers['content-type'];
   const rejected = res.statusCode >= 400;
-  if (rejected || !spec.html) {
+  const page = spec.html === true && (res.statusCode === 303 || (typeof type === 'string' && type.startsWith('text/html')));
+  if (page) {
+    if (res.statusCode === 303 && !/[?&]__clerk_ticket=/.test(String(res.headers['location']))) fail('a 303 without the ticket');
+    if (res.statusCode !== 303 && (type !== 'text/html; charset=utf-8' || ![200, 400, 404].includes(res.statusCode))) fail('an unexpected page');
+  } else {
     if (type !== 'application/json') fail(`Content-Type ${String(type)}`);
     let body: unknown;
     try {
@@ -102,8 +106,6 @@ async function checkOne<T>(app: FastifyInstance, spec: RouteSpec<T>, req: FuzzRe
     if (!rejected && res.statusCode !== 200) fail('a success other than 200');
     const parsed = shape!.safeParse(body);
     if (!parsed.success) fail(`a body outside the ${rejected ? 'Clerk envelope' : 'success schema'}: ${parsed.error.message}`);
-  } else if (res.statusCode !== 303 && type !== 'text/html; charset=utf-8') {
-    fail(`Content-Type ${String(type)} on the HTML page`);
   }
   if (rejected) {
     const after = dbState(app.db, before.lastInstance);

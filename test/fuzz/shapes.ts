@@ -49,3 +49,36 @@ export const reset = z.strictObject({
   emails: z.number().int().nonnegative(),
   clock_reset: z.boolean(),
 });
+
+export const acceptedInvitation = invitation.refine((i) => i.status === 'accepted', 'an accepted invitation says so');
+
+const page = <T extends z.ZodType>(item: T) => z.strictObject({ data: z.array(item).max(500), total_count: z.number().int().nonnegative() });
+
+export const user = z.strictObject({
+  object: z.literal('user'),
+  id: z.string().regex(/^user_[0-9A-Za-z]{27}$/),
+  email_address: z.string().min(3),
+  public_metadata: z.record(z.string(), z.unknown()),
+  created_at: ms,
+  updated_at: ms,
+});
+export const userList = page(user);
+
+export const email = z.strictObject({
+  object: z.literal('email'),
+  id: z.string().regex(/^ema_[0-9A-Za-z]{27}$/),
+  to_email_address: z.string().min(3),
+  template_slug: z.enum(['invitation', 'waitlist_invitation']),
+  invitation_id: z.string().regex(/^inv_[0-9A-Za-z]{27}$/),
+  url: z.string().regex(/^http:\/\/localhost:\d+\/v1\/tickets\/accept\?ticket=[A-Za-z0-9_-]{43}$/),
+  redirect_url: z.string().nullable(),
+  created_at: ms,
+});
+export const emailList = page(email);
+
+export const clock = z.strictObject({
+  object: z.literal('clock'),
+  now: z.number().int(),
+  offset_ms: z.number().int(),
+  real_now: ms,
+});
