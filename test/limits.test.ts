@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import t from 'tap';
 import { defaultConfig } from '../src/config.js';
 import { startServer } from '../src/server.js';
@@ -108,5 +109,26 @@ t.test('path ids that are too long or badly percent-encoded answer a Clerk 404, 
   clerkError(t, await call(app, { method: 'POST', url: '/v1/invitations/%E0%A4%A/revoke', key: null }), 401, {
     message: 'Invalid Authorization header format', code: 'authorization_header_format_invalid',
     long_message: "Invalid Authorization header format. Must be 'Bearer <YOUR_API_KEY>'",
+  });
+});
+
+t.test('malformed HTTP gets a 400 request_invalid envelope, then the connection closes', async (t) => {
+  const server = await startServer(defaultConfig({ port: 0 }));
+  t.teardown(() => server.close());
+  const { port } = server.app.server.address() as { port: number };
+  const raw = await new Promise<string>((resolve, reject) => {
+    let data = '';
+    const socket = connect(port, '127.0.0.1', () => socket.write('NOT HTTP AT ALL\r\n\r\n'));
+    socket.on('data', (c: Buffer) => (data += c.toString()));
+    socket.on('close', () => resolve(data));
+    socket.on('error', reject);
+  });
+  const [head = '', body = ''] = raw.split('\r\n\r\n');
+  t.match(head, /^HTTP\/1\.1 400 Bad Request\r\n/);
+  t.match(head, /\r\nContent-Type: application\/json\r\n/);
+  const parsed = JSON.parse(body) as { clerk_trace_id: string };
+  t.same(parsed, {
+    errors: [{ message: 'Bad request', long_message: 'The request is not valid HTTP.', code: 'request_invalid' }],
+    clerk_trace_id: parsed.clerk_trace_id,
   });
 });
