@@ -48,6 +48,7 @@ async function main(argv: string[]): Promise<number> {
     `  keys:  ${mode}`,
     `  data:  ${data}`,
     `  links: ${app.publicUrl}/v1/tickets/accept?ticket=…`,
+    `  docs:  ${server.url}/docs`,
     `  point your app at it: CLERK_API_URL=${server.url}`,
   ].join('\n'));
   closeWithGrace({ delay: 5000 }, async ({ err, signal }) => {

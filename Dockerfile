@@ -1,0 +1,30 @@
+# Build stage: compiles better-sqlite3 (python3, make and g++ for when no prebuilt binary can be
+# fetched) and the TypeScript, then drops the dev dependencies.
+FROM node:20-bookworm-slim AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Dependencies first so that a source change does not recompile SQLite; --ignore-scripts only
+# defers the root's `prepare` (the build needs src/), and better-sqlite3's own script runs next.
+RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build && npm prune --omit=dev
+
+# Final stage: production dependencies, the compiled server and its migrations, nothing else.
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=4010
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY migrations ./migrations
+COPY package.json LICENSE openapi.yam[l] ./
+RUN mkdir /data && chown node:node /data
+USER node
+# For a file database: -e DATABASE_PATH=/data/emulator.db -v clerk-data:/data
+VOLUME /data
+EXPOSE 4010
+HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=3 CMD ["node", "dist/cli.js", "healthcheck"]
+CMD ["node", "dist/cli.js"]
