@@ -59,7 +59,7 @@ wait_healthy
 [ "$(docker exec "$name" id -un)" = node ] || fail "does not run as the node user"
 id=$(http POST /v1/invitations '{"email_address":"ada@example.com"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).id')
 [[ "$id" =~ ^inv_[0-9A-Za-z]{27}$ ]] || fail "create returned id '$id'"
-http GET '/v1/invitations?paginated=true' | grep -q "\"id\":\"$id\"" || fail "list does not show $id"
+listed=$(http GET "/v1/invitations?paginated=true"); [[ "$listed" == *"\"id\":\"$id\""* ]] || fail "list does not show $id: $listed"
 echo "create and list with a bearer key: ok ($id)"
 docker rm -f "$name" >/dev/null
 
@@ -70,7 +70,7 @@ wait_healthy
 id=$(http POST /v1/invitations '{"email_address":"grace@example.com"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).id')
 docker restart "$name" >/dev/null
 wait_healthy
-http GET /v1/invitations | grep -q "\"id\":\"$id\"" || fail "$id did not survive docker restart"
+listed=$(http GET /v1/invitations); [[ "$listed" == *"\"id\":\"$id\""* ]] || fail "$id did not survive docker restart: $listed"
 echo "invitation survived docker restart: ok"
 
 started=$(date +%s%N)
