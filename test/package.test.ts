@@ -66,6 +66,8 @@ t.test('installed from its tarball into an empty folder, the command and the API
   const body = (await created.json()) as Record<string, unknown>;
   t.same({ status: created.status, type: created.headers.get('content-type'), email: body.email_address, state: body.status },
     { status: 200, type: 'application/json', email: 'ada@example.com', state: 'pending' });
+  const spec = await fetch(`${url}/openapi.json`);
+  t.same({ status: spec.status, type: spec.headers.get('content-type') }, { status: 200, type: 'application/json' }, 'openapi.yaml shipped');
   bin.kill('SIGTERM');
   t.equal((await exited).code, 0, 'SIGTERM exits 0');
 

@@ -61,6 +61,7 @@ id=$(http POST /v1/invitations '{"email_address":"ada@example.com"}' | node -pe 
 [[ "$id" =~ ^inv_[0-9A-Za-z]{27}$ ]] || fail "create returned id '$id'"
 listed=$(http GET "/v1/invitations?paginated=true"); [[ "$listed" == *"\"id\":\"$id\""* ]] || fail "list does not show $id: $listed"
 echo "create and list with a bearer key: ok ($id)"
+http GET /openapi.json >/dev/null || fail "no /openapi.json"
 docker rm -f "$name" >/dev/null
 
 echo "== file database on volume $volume"
