@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import t from 'tap';
 import { startEmulator } from '../src/index.js';
-import { cleanEnv } from './cli-process.js';
+import { cleanEnv } from './built-cli.js';
 
 // The examples import 'clerk-invitations-mock' itself, which resolves to this package's dist.
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import t from 'tap';
-import { cleanEnv, type Finished } from './cli-process.js';
+import { cleanEnv, type Finished } from './built-cli.js';
 
 // One `npm install` of the packed tarball, which compiles better-sqlite3 when no prebuilt binary
 // can be downloaded (as on this machine): minutes, not seconds.
