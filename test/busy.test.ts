@@ -1,15 +1,11 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import t from 'tap';
-import { buildApp } from '../src/app.js';
-import { defaultConfig } from '../src/config.js';
-import { call, clerkError } from './helper.js';
+import { build, call, clerkError } from './helper.js';
 
 t.test('a write lock held past busy_timeout by another process answers 503 with Retry-After, not 500', async (t) => {
   const databasePath = join(t.testdir(), 'shared.db');
-  // Not build(t): 503 service_unavailable is documented in the README's "Limits", not yet in openapi.yaml.
-  const app = await buildApp(defaultConfig({ databasePath }));
-  t.teardown(() => app.close());
+  const app = await build(t, { databasePath });
   await call(app, { method: 'GET', url: '/v1/invitations' });
   // Stands in for a second server process on the same file holding the write lock.
   const other = new Database(databasePath);

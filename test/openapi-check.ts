@@ -39,8 +39,9 @@ export const openapiPath = (fastifyUrl: string): string => fastifyUrl.replace(/:
 
 /** What a path the server has no route for may answer (see the document's "Limits and errors"). */
 const UNROUTED: Record<string, string> = {
-  '400': 'BodyOrVersionInvalid', '401': 'Unauthorized', '404': 'RouteNotFound', '405': 'MethodNotAllowed',
-  '413': 'PayloadTooLarge', '500': 'InternalError',
+  '400': 'UnroutedBadRequest', '401': 'Unauthorized', '404': 'RouteNotFound', '405': 'MethodNotAllowed',
+  '413': 'PayloadTooLarge', '414': 'UrlTooLong', '431': 'HeaderFieldsTooLarge', '500': 'InternalError',
+  '503': 'ServiceUnavailable',
 };
 
 // ajv resolves "#/components/schemas/X" against the schema it sits in, so point those refs at one

@@ -31,7 +31,9 @@ t.test('every route is in openapi.yaml and every operation in it is a route', as
 t.test('every operation documents its errors, and every response has an example that matches its schema', async (t) => {
   for (const [method, path, op] of operations()) {
     const keyed = op.security === undefined;
-    const expected = ['500', ...(keyed ? ['400', '401'] : []), ...(keyed && method !== 'GET' ? ['413'] : [])];
+    // Every route but health may write: the first request of a new key creates its instance.
+    const writes = path !== '/_emulator/health';
+    const expected = ['400', '414', '500', ...(keyed ? ['401'] : []), ...(keyed && method !== 'GET' ? ['413'] : []), ...(writes ? ['503'] : [])];
     t.same(expected.filter((s) => !(s in op.responses)), [], `${method} ${path} documents ${expected.join(', ')}`);
     for (const [status, ref] of Object.entries(op.responses)) {
       for (const [type, media] of Object.entries(resolve(ref).content ?? {})) {
@@ -86,6 +88,17 @@ t.test('every keyed operation answers 401 without a key and 400 to a bad Clerk-A
     t.equal(wrong.status, 401, `${method} ${path} with a bad key`);
     const version = await call(app, { method: method as 'GET', url, headers: { 'clerk-api-version': 'v2' } });
     t.same([version.status, (version.body as { errors: { code: string }[] }).errors[0]?.code], [400, 'api_version_invalid'], `${method} ${path}`);
+  }
+});
+
+t.test('every operation answers 414 to a URL over 8 KiB and 400 to over 100 query parameters, as documented', async (t) => {
+  const app = await build(t);
+  const code = (r: { body: unknown }) => (r.body as { errors: { code: string }[] }).errors[0]?.code;
+  for (const [method, path] of operations()) {
+    const long = await call(app, { method: method as 'GET', url: `${urlOf(path)}?q=${'a'.repeat(8192)}` });
+    t.same([long.status, long.type, code(long)], [414, 'application/json', 'request_url_too_long'], `${method} ${path} long URL`);
+    const many = await call(app, { method: method as 'GET', url: `${urlOf(path)}?${'p=1&'.repeat(101)}` });
+    t.same([many.status, many.type, code(many)], [400, 'application/json', 'too_many_query_parameters'], `${method} ${path} many parameters`);
   }
 });
 
