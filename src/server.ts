@@ -9,10 +9,16 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** Called with the built app before it listens, e.g. for a test to add hooks. */
+  beforeListen?: (app: FastifyInstance) => void;
+}
+
 /** The only place that listens: build the app, listen, and fix the link base to the real port. */
-export async function startServer(config: Config): Promise<RunningServer> {
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const app = await buildApp(config);
   try {
+    options.beforeListen?.(app);
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
     await app.close();

@@ -2,15 +2,9 @@
 import { createClerkClient, type Invitation } from '@clerk/backend';
 import { ClerkAPIResponseError } from '@clerk/backend/errors';
 import t, { type Test } from 'tap';
-import { defaultConfig, type Config } from '../src/config.js';
+import { defaultConfig } from '../src/config.js';
 import { startServer } from '../src/server.js';
-import { DAY_MS, INV_ID, outbox } from './helper.js';
-
-async function serve(t: Test, overrides: Partial<Config> = {}) {
-  const server = await startServer(defaultConfig({ port: 0, ...overrides }));
-  t.teardown(() => server.close());
-  return server;
-}
+import { DAY_MS, INV_ID, outbox, serve } from './helper.js';
 
 /** Runs a call that must fail, and returns the SDK's error. */
 async function apiError(t: Test, call: Promise<unknown>): Promise<ClerkAPIResponseError> {

@@ -5,8 +5,8 @@ import type { Instance } from '../src/clock.js';
 import { defaultConfig, type Config } from '../src/config.js';
 import { userId } from '../src/ids.js';
 import { digestKey } from '../src/plugins/auth.js';
-import { isDocsRoute } from '../src/plugins/docs.js';
-import { responseProblems } from './openapi-check.js';
+import { startServer, type RunningServer } from '../src/server.js';
+import { checkAgainstOpenapi, checkInjected } from './openapi-hook.js';
 
 export const KEY = 'sk_test_worker_one';
 export const OTHER_KEY = 'sk_test_worker_two';
@@ -20,16 +20,11 @@ export async function build(t: Test, overrides: Partial<Config> = {}): Promise<F
   return app;
 }
 
-/** Fails the test for any response that openapi.yaml does not describe (status, Content-Type, headers, body). */
-export function checkAgainstOpenapi(t: Test, app: FastifyInstance): void {
-  app.addHook('onSend', async (request, reply, payload) => {
-    const route = request.routeOptions.url;
-    if (route !== undefined && isDocsRoute(route)) return payload;
-    const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString() : payload == null ? '' : undefined;
-    const problems = responseProblems({ method: request.method, route, status: reply.statusCode, headers: reply.getHeaders(), body });
-    for (const problem of problems) t.fail(`openapi.yaml: ${problem}`);
-    return payload;
-  });
+/** A server listening on a free port, closed when the test ends. Every response it sends is checked against openapi.yaml. */
+export async function serve(t: Test, overrides: Partial<Config> = {}): Promise<RunningServer> {
+  const server = await startServer(defaultConfig({ port: 0, ...overrides }), { beforeListen: (app) => checkAgainstOpenapi(t, app) });
+  t.teardown(() => server.close());
+  return server;
 }
 
 export interface Reply {
@@ -44,6 +39,7 @@ export async function call(app: FastifyInstance, opts: InjectOptions & { key?: s
   const { key, ...rest } = opts;
   const headers = { ...(key === null ? {} : auth(key ?? KEY)), ...(rest.headers ?? {}) };
   const res = await app.inject({ ...rest, headers });
+  checkInjected(app, res);
   const type = res.headers['content-type'] as string | undefined;
   return { status: res.statusCode, type, body: type === 'application/json' ? res.json() : res.body, headers: res.headers };
 }

@@ -1,11 +1,9 @@
 import t from 'tap';
-import { defaultConfig } from '../src/config.js';
-import { startServer } from '../src/server.js';
+import { serve } from './helper.js';
 
 // What a test suite does against a running emulator, with plain fetch, the way the README shows it.
 t.test('two workers run the whole journey side by side without seeing each other', async (t) => {
-  const server = await startServer(defaultConfig({ port: 0 }));
-  t.teardown(() => server.close());
+  const server = await serve(t);
   // Links use localhost; the server listens on 127.0.0.1 only.
   const local = (url: string) => url.replace('//localhost:', '//127.0.0.1:');
 

@@ -1,9 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import t from 'tap';
-import { defaultConfig } from '../src/config.js';
-import { startServer } from '../src/server.js';
-import { build, call, clerkError, KEY } from './helper.js';
+import { build, call, clerkError, KEY, serve } from './helper.js';
+import { responseProblems } from './openapi-check.js';
 
 const nested = (levels: number): Record<string, unknown> => {
   let v: Record<string, unknown> = { leaf: true };
@@ -46,8 +45,7 @@ t.test('a URL over 8 KiB answers 414 request_url_too_long, before the key is eve
 });
 
 t.test('headers over 16 KiB, refused by Node itself, still get a 431 Clerk envelope', async (t) => {
-  const server = await startServer(defaultConfig({ port: 0 }));
-  t.teardown(() => server.close());
+  const server = await serve(t);
   const { port } = server.app.server.address() as { port: number };
   const reply = await new Promise<{ status: number | undefined; type: string | undefined; body: string }>((resolve, reject) => {
     const req = httpRequest({ port, host: '127.0.0.1', path: `/v1/invitations?query=${'a'.repeat(20_000)}`, headers: { authorization: `Bearer ${KEY}` } }, (res) => {
@@ -69,6 +67,8 @@ t.test('headers over 16 KiB, refused by Node itself, still get a 431 Clerk envel
     clerk_trace_id: body.clerk_trace_id,
   });
   t.match(body.clerk_trace_id, /^[0-9a-f]{32}$/);
+  // Node answers before any request event, so no hook sees it: check it as openapi.yaml documents it.
+  t.same(responseProblems({ method: 'GET', route: undefined, status: 431, headers: { 'content-type': reply.type }, body: reply.body }), []);
 });
 
 t.test('public_metadata nested deeper than 10 levels answers 422 form_param_value_invalid', async (t) => {
@@ -113,8 +113,7 @@ t.test('path ids that are too long or badly percent-encoded answer a Clerk 404, 
 });
 
 t.test('malformed HTTP gets a 400 request_invalid envelope, then the connection closes', async (t) => {
-  const server = await startServer(defaultConfig({ port: 0 }));
-  t.teardown(() => server.close());
+  const server = await serve(t);
   const { port } = server.app.server.address() as { port: number };
   const raw = await new Promise<string>((resolve, reject) => {
     let data = '';
@@ -131,4 +130,5 @@ t.test('malformed HTTP gets a 400 request_invalid envelope, then the connection 
     errors: [{ message: 'Bad request', long_message: 'The request is not valid HTTP.', code: 'request_invalid' }],
     clerk_trace_id: parsed.clerk_trace_id,
   });
+  t.same(responseProblems({ method: 'NOT', route: undefined, status: 400, headers: { 'content-type': 'application/json' }, body }), []);
 });

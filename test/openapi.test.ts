@@ -1,12 +1,13 @@
 import { validate } from '@readme/openapi-parser';
+import type { FastifyReply } from 'fastify';
 import t from 'tap';
 import yaml from 'yaml';
 import { buildApp } from '../src/app.js';
 import { defaultConfig } from '../src/config.js';
 import { isDocsRoute } from '../src/plugins/docs.js';
-import { startServer } from '../src/server.js';
-import { build, call, checkAgainstOpenapi } from './helper.js';
+import { build, call, serve } from './helper.js';
 import { documentedOperations, HTTP_METHODS, openapi, openapiPath, resolve, responseProblems, validatorFor, type Operation } from './openapi-check.js';
+import { checkAgainstOpenapi } from './openapi-hook.js';
 
 const operations = (): [string, string, Operation & { security?: unknown[] }][] =>
   Object.entries(openapi.paths).flatMap(([path, item]) =>
@@ -71,8 +72,7 @@ t.test('the document is served as JSON, YAML and a docs page without a key, nami
 });
 
 t.test('a server on port 0 names its real port in the served document', async (t) => {
-  const server = await startServer(defaultConfig({ port: 0 }));
-  t.teardown(() => server.close());
+  const server = await serve(t);
   const port = (server.app.server.address() as { port: number }).port;
   const r = await server.app.inject({ method: 'GET', url: '/openapi.json' });
   t.same(r.json().servers, [{ url: `http://localhost:${port}`, description: 'This emulator.' }]);
@@ -145,4 +145,25 @@ t.test('build(t) checks every response against openapi.yaml and fails the test o
   t.same(failures, []);
   await call(app, { method: 'GET', url: '/_emulator/undocumented' });
   t.same(failures, ['openapi.yaml: GET /_emulator/undocumented is not an operation in openapi.yaml']);
+});
+
+t.test('answers that skip every hook (frameworkErrors) are checked too, injected or on a listening server', async (t) => {
+  const app = await buildApp(defaultConfig({ logLevel: 'silent' }), {
+    frameworkErrors: (_err, _request, reply) =>
+      void (reply as unknown as FastifyReply).code(418).header('content-type', 'text/plain').send(Buffer.from('teapot')),
+  });
+  t.teardown(() => app.close());
+  const failures: string[] = [];
+  checkAgainstOpenapi({ fail: (message: string) => failures.push(message) }, app);
+  app.get('/_emulator/undocumented', async () => ({ status: 'ok' }));
+  const undocumented = 'openapi.yaml: DELETE (no route) answered 418, which openapi.yaml does not document for it';
+  await call(app, { method: 'DELETE', url: `/v1/invitations/${'a'.repeat(150)}` });
+  t.same(failures, [undocumented], 'injected');
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as { port: number };
+  const res = await fetch(`http://127.0.0.1:${port}/v1/invitations/${'a'.repeat(150)}`, { method: 'DELETE' });
+  t.same([res.status, await res.text()], [418, 'teapot']);
+  t.same(failures, [undocumented, undocumented], 'listening');
+  await fetch(`http://127.0.0.1:${port}/_emulator/undocumented`);
+  t.same(failures.slice(2), ['openapi.yaml: GET /_emulator/undocumented is not an operation in openapi.yaml'], 'what the hooks saw is checked once');
 });

@@ -1,7 +1,5 @@
 import t, { type Test } from 'tap';
-import { defaultConfig } from '../src/config.js';
-import { startServer } from '../src/server.js';
-import { KEY } from './helper.js';
+import { KEY, serve } from './helper.js';
 
 // Through a real listening server, many requests at once: the store's IMMEDIATE transactions make
 // every check-then-write atomic. RACE_SIZE makes the runs bigger.
@@ -13,9 +11,8 @@ interface Answer {
   body: any;
 }
 
-async function serve(t: Test) {
-  const server = await startServer(defaultConfig({ port: 0 }));
-  t.teardown(() => server.close());
+async function sender(t: Test) {
+  const server = await serve(t);
   const send = async (method: string, path: string, body?: unknown): Promise<Answer> => {
     const res = await fetch(server.url + path, {
       method,
@@ -31,7 +28,7 @@ const codes = (answers: Answer[]) => answers.map((a) => (a.status === 200 ? 'ok'
 const tally = (answers: Answer[]) => codes(answers).reduce<Record<string, number>>((acc, c) => ({ ...acc, [c]: (acc[c] ?? 0) + 1 }), {});
 
 t.test(`${SIZE} concurrent creates of one email give exactly one invitation`, async (t) => {
-  const send = await serve(t);
+  const send = await sender(t);
   const answers = await Promise.all(Array.from({ length: SIZE }, () => send('POST', '/v1/invitations', { email_address: 'race@example.com' })));
   t.same(tally(answers), { ok: 1, '400 duplicate_record': SIZE - 1 });
   t.ok(answers.every((a) => a.type === 'application/json'));
@@ -41,7 +38,7 @@ t.test(`${SIZE} concurrent creates of one email give exactly one invitation`, as
 });
 
 t.test(`${SIZE} concurrent revokes of one invitation give exactly one success`, async (t) => {
-  const send = await serve(t);
+  const send = await sender(t);
   const created = await send('POST', '/v1/invitations', { email_address: 'revoke@example.com' });
   const answers = await Promise.all(Array.from({ length: SIZE }, () => send('POST', `/v1/invitations/${created.body.id}/revoke`)));
   t.same(tally(answers), { ok: 1, '400 invitation_already_revoked': SIZE - 1 });
@@ -50,7 +47,7 @@ t.test(`${SIZE} concurrent revokes of one invitation give exactly one success`, 
 });
 
 t.test('concurrent bulks sharing emails never both succeed for the same email', async (t) => {
-  const send = await serve(t);
+  const send = await sender(t);
   const pool = Array.from({ length: 12 }, (_, i) => `shared-${i}@example.com`);
   // Each bulk takes 3 addresses from a sliding window, so neighbours overlap by one or two.
   const bulks = Array.from({ length: SIZE }, (_, i) => [0, 1, 2].map((k) => pool[(i + k * (1 + (i % 3))) % pool.length]!));

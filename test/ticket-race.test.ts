@@ -1,7 +1,5 @@
 import t from 'tap';
-import { defaultConfig } from '../src/config.js';
-import { startServer } from '../src/server.js';
-import { build, call, invite, KEY } from './helper.js';
+import { build, call, invite, KEY, serve } from './helper.js';
 
 const CLICKS = 20;
 
@@ -16,8 +14,7 @@ t.test('many simultaneous injected clicks on one link accept it once', async (t)
 });
 
 t.test('many simultaneous clicks through a real server accept it once', async (t) => {
-  const server = await startServer(defaultConfig({ port: 0 }));
-  t.teardown(() => server.close());
+  const server = await serve(t);
   const post = await fetch(`${server.url}/v1/invitations`, {
     method: 'POST',
     headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
