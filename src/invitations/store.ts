@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { DB } from '../db/open.js';
 import { errors } from '../errors.js';
 import { emailId, invitationId, ticketToken } from '../ids.js';
+import { ListCounter, listSql, listWhere, statusFilter, type OrderColumn } from './list-queries.js';
 import { ticketUrl, type InvitationRow, type Status, type TemplateSlug } from './model.js';
 
 const DAY_MS = 86_400_000;
@@ -16,7 +17,7 @@ export interface CreateInput {
   template_slug: TemplateSlug;
 }
 
-export type OrderColumn = 'created_at' | 'email_address' | 'expires_at';
+export type { OrderColumn };
 
 export interface ListQuery {
   limit: number;
@@ -31,25 +32,15 @@ export interface ListQuery {
 const ROW_COLUMNS =
   'id, email_address, public_metadata, status, redirect_url, template_slug, notify, ticket, expires_at, created_at, updated_at';
 
+/** The unary + keeps the planner off the expires_at range, which would walk every live pending row. */
+export const DUPLICATE_CHECK_SQL =
+  `SELECT 1 FROM invitations WHERE instance_id = ? AND email_address = ? AND status = 'pending' AND +expires_at > ? LIMIT 1`;
+
 const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** The stored-status filter for a set of requested statuses; "expired" is pending past expires_at. */
-function statusWhere(statuses: Status[]): string {
-  const want = new Set(statuses);
-  if (want.size === 0) return `status IN ('pending', 'accepted')`;
-  const stored = [
-    ...(want.has('pending') || want.has('expired') ? ['pending'] : []),
-    ...(want.has('accepted') ? ['accepted'] : []),
-    ...(want.has('revoked') ? ['revoked'] : []),
-  ];
-  let where = `status IN (${stored.map((s) => `'${s}'`).join(', ')})`;
-  if (want.has('pending') && !want.has('expired')) where += ` AND NOT (status = 'pending' AND expires_at <= @now)`;
-  if (want.has('expired') && !want.has('pending')) where += ` AND NOT (status = 'pending' AND expires_at > @now)`;
-  return where;
-}
-
 export class InvitationStore {
-  private readonly listCache = new Map<string, { rows: Statement; count: Statement }>();
+  private readonly listCache = new Map<string, { rows: Statement; count: Statement | undefined }>();
+  private readonly counter: ListCounter;
   private readonly byId: Statement;
   private readonly pendingFor: Statement;
   private readonly userExists: Statement;
@@ -61,8 +52,7 @@ export class InvitationStore {
 
   constructor(private readonly db: DB, private readonly baseUrl: () => string) {
     this.byId = db.prepare(`SELECT ${ROW_COLUMNS} FROM invitations WHERE instance_id = ? AND id = ?`);
-    this.pendingFor = db.prepare(
-      `SELECT 1 FROM invitations WHERE instance_id = ? AND email_address = ? AND status = 'pending' AND expires_at > ? LIMIT 1`);
+    this.pendingFor = db.prepare(DUPLICATE_CHECK_SQL);
     this.userExists = db.prepare('SELECT 1 FROM users WHERE instance_id = ? AND email_address = ?');
     this.insert = db.prepare(
       `INSERT INTO invitations (instance_id, id, email_address, public_metadata, status, redirect_url, template_slug,
@@ -75,6 +65,7 @@ export class InvitationStore {
     this.setStatus = db.prepare('UPDATE invitations SET status = ?, updated_at = ? WHERE instance_id = ? AND id = ?');
     this.remove = db.prepare('DELETE FROM invitations WHERE instance_id = ? AND id = ?');
     this.removeEmails = db.prepare('DELETE FROM emails WHERE instance_id = ? AND invitation_id = ?');
+    this.counter = new ListCounter(db);
   }
 
   get(instanceId: number, id: string): InvitationRow | undefined {
@@ -131,36 +122,27 @@ export class InvitationStore {
     return row;
   }
 
+  /** One page in a total, stable order; total_count from maintained counters, except for a substring query. */
   list(instanceId: number, now: number, q: ListQuery): { rows: InvitationRow[]; total: number | undefined } {
-    const { rows, count } = this.listStatements(q);
+    const filter = statusFilter(q.statuses);
+    const where = listWhere(filter, q.query !== undefined);
+    const key = `${where}|${q.orderBy}|${q.descending}`;
+    let cached = this.listCache.get(key);
+    if (!cached) {
+      cached = {
+        rows: this.db.prepare(listSql(where, q.orderBy, q.descending)),
+        // A substring match cannot be counted from the counters: it scans the instance's rows (see BENCHMARKS.md).
+        count: q.query !== undefined ? this.db.prepare(`SELECT count(*) FROM invitations WHERE ${where}`).pluck() : undefined,
+      };
+      this.listCache.set(key, cached);
+    }
     const params = {
       instance: instanceId, now, limit: q.limit, offset: q.offset,
       ...(q.query !== undefined ? { like: `%${escapeLike(q.query.toLowerCase())}%`, q: q.query } : {}),
     };
-    return {
-      rows: rows.all(params) as InvitationRow[],
-      total: q.withTotal ? (count.pluck().get(params) as number) : undefined,
-    };
-  }
-
-  private listStatements(q: ListQuery): { rows: Statement; count: Statement } {
-    const where = [
-      'instance_id = @instance',
-      statusWhere(q.statuses),
-      ...(q.query !== undefined ? [`(email_address LIKE @like ESCAPE '\\' OR id = @q)`] : []),
-    ].join(' AND ');
-    const dir = q.descending ? 'DESC' : 'ASC';
-    const key = `${where}|${q.orderBy}|${dir}`;
-    let cached = this.listCache.get(key);
-    if (!cached) {
-      cached = {
-        rows: this.db.prepare(
-          `SELECT ${ROW_COLUMNS} FROM invitations WHERE ${where} ORDER BY ${q.orderBy} ${dir}, id ${dir} LIMIT @limit OFFSET @offset`),
-        count: this.db.prepare(`SELECT count(*) FROM invitations WHERE ${where}`),
-      };
-      this.listCache.set(key, cached);
-    }
-    return cached;
+    const rows = cached.rows.all(params) as InvitationRow[];
+    if (!q.withTotal) return { rows, total: undefined };
+    return { rows, total: cached.count ? (cached.count.get(params) as number) : this.counter.total(instanceId, now, filter) };
   }
 
   /** Pending or expired become revoked; revoked and accepted are errors. */

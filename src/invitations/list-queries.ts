@@ -1,0 +1,81 @@
+import type { Statement } from 'better-sqlite3';
+import type { DB } from '../db/open.js';
+import type { Status, StoredStatus } from './model.js';
+
+export type OrderColumn = 'created_at' | 'email_address' | 'expires_at';
+
+/** What a set of requested statuses means in stored terms: which stored statuses, and which pending rows. */
+export interface StatusFilter {
+  stored: StoredStatus[];
+  /** For stored pending rows: keep the live ones, the expired ones, or both. */
+  expiry: 'live' | 'expired' | 'any';
+}
+
+const STORED: readonly StoredStatus[] = ['pending', 'accepted', 'revoked'];
+
+/** Without a status, revoked invitations are left out (Clerk: "returns all non-revoked invitations"). */
+export function statusFilter(statuses: Status[]): StatusFilter {
+  const want = new Set(statuses);
+  if (want.size === 0) return { stored: ['pending', 'accepted'], expiry: 'any' };
+  const stored = STORED.filter((s) => want.has(s) || (s === 'pending' && want.has('expired')));
+  const expiry = want.has('pending') === want.has('expired') ? 'any' : want.has('pending') ? 'live' : 'expired';
+  return { stored, expiry };
+}
+
+/**
+ * The WHERE clause of a list. Two stored statuses are written as "not the third" and expires_at is
+ * wrapped in a unary + so that the planner walks the index of the requested order (no sort of every
+ * match) and evaluates these filters from that index's own columns.
+ */
+export function listWhere(f: StatusFilter, withQuery: boolean): string {
+  const parts = ['instance_id = @instance'];
+  if (f.stored.length === 1) parts.push(`status = '${f.stored[0]}'`);
+  if (f.stored.length === 2) parts.push(`status <> '${STORED.find((s) => !f.stored.includes(s))}'`);
+  if (f.expiry === 'live') parts.push(`NOT (status = 'pending' AND +expires_at <= @now)`);
+  if (f.expiry === 'expired') parts.push(`NOT (status = 'pending' AND +expires_at > @now)`);
+  if (withQuery) parts.push(`(email_address LIKE @like ESCAPE '\\' OR id = @q)`);
+  return parts.join(' AND ');
+}
+
+export function listSql(where: string, orderBy: OrderColumn, descending: boolean): string {
+  const dir = descending ? 'DESC' : 'ASC';
+  return `SELECT id, email_address, public_metadata, status, redirect_url, template_slug, notify, ticket, expires_at, created_at, updated_at
+    FROM invitations WHERE ${where} ORDER BY ${orderBy} ${dir}, id ${dir} LIMIT @limit OFFSET @offset`;
+}
+
+/**
+ * total_count from the per-status counters (migration 002) instead of a COUNT(*) over every match.
+ * Only the split of stored pending rows into live and expired needs the index: it counts the smaller
+ * side, so its cost is bounded by min(live, expired) index entries, and is nothing while none expired.
+ */
+export class ListCounter {
+  private readonly counts: Statement;
+  private readonly expiredUpTo: Statement;
+  private readonly live: Statement;
+
+  constructor(db: DB) {
+    this.counts = db.prepare('SELECT status, n FROM invitation_counts WHERE instance_id = ?').raw();
+    this.expiredUpTo = db.prepare(`SELECT count(*) FROM (SELECT 1 FROM invitations
+      WHERE instance_id = ? AND status = 'pending' AND expires_at <= ? LIMIT ?)`).pluck();
+    this.live = db.prepare(`SELECT count(*) FROM invitations
+      WHERE instance_id = ? AND status = 'pending' AND expires_at > ?`).pluck();
+  }
+
+  total(instanceId: number, now: number, f: StatusFilter): number {
+    let pending = 0;
+    let total = 0;
+    for (const [status, n] of this.counts.all(instanceId) as [StoredStatus, number][]) {
+      if (status === 'pending') pending = n;
+      if (f.stored.includes(status)) total += n;
+    }
+    if (f.expiry === 'any' || pending === 0) return total;
+    const expired = this.expired(instanceId, now, pending);
+    return f.expiry === 'live' ? total - expired : total - (pending - expired);
+  }
+
+  private expired(instanceId: number, now: number, pending: number): number {
+    const cap = Math.ceil(pending / 2) + 1;
+    const upTo = this.expiredUpTo.get(instanceId, now, cap) as number;
+    return upTo < cap ? upTo : pending - (this.live.get(instanceId, now) as number);
+  }
+}
