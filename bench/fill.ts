@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { openDatabase, closeDatabase } from '../src/db/open.js';
+import { invitationId } from '../src/ids.js';
+import { digestKey } from '../src/plugins/auth.js';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * One row of a realistic instance: mostly pending, 5% accepted, 5% revoked, 1% expired, created 10 ms
+ * apart up to now. Emails are user<i>@example<i % 97>.com, so `query=` substrings match a handful.
+ */
+export function syntheticRow(i: number, rows: number, now: number) {
+  const created = now - (rows - i) * 10;
+  const status = i % 20 === 7 ? 'accepted' : i % 20 === 13 ? 'revoked' : 'pending';
+  return {
+    id: invitationId(created),
+    email_address: `user${i}@example${i % 97}.com`,
+    status,
+    ticket: randomBytes(32).toString('base64url'),
+    expires_at: i % 100 === 42 ? created + 1 : created + 30 * DAY_MS,
+    created_at: created,
+  };
+}
+
+export const isLivePending = (i: number): boolean => i % 20 !== 7 && i % 20 !== 13 && i % 100 !== 42;
+
+/**
+ * Fills a database file straight through SQL, before the server starts: `rows` invitations for each
+ * key's instance. Returns, per key, ids of live pending invitations (for revoke), at most `keepIds`.
+ */
+export function fillDatabase(path: string, keys: string[], rows: number, keepIds: number): Map<string, string[]> {
+  const db = openDatabase(path);
+  const now = Date.now();
+  const ids = new Map<string, string[]>();
+  try {
+    const instance = db.prepare('INSERT INTO instances (key_digest, created_at) VALUES (?, ?)');
+    const insert = db.prepare(`INSERT INTO invitations (instance_id, id, email_address, public_metadata, status, redirect_url,
+      template_slug, notify, ticket, expires_at, created_at, updated_at)
+      VALUES (@instance_id, @id, @email_address, '{}', @status, NULL, 'invitation', 0, @ticket, @expires_at, @created_at, @created_at)`);
+    const perKey = Math.ceil(keepIds / keys.length);
+    for (const key of keys) {
+      const kept: string[] = [];
+      db.transaction(() => {
+        const instanceId = Number(instance.run(digestKey(key), now).lastInsertRowid);
+        for (let i = 0; i < rows; i++) {
+          const row = syntheticRow(i, rows, now);
+          insert.run({ ...row, instance_id: instanceId });
+          if (kept.length < perKey && isLivePending(i)) kept.push(row.id);
+        }
+      })();
+      ids.set(key, kept);
+    }
+  } finally {
+    closeDatabase(db);
+  }
+  return ids;
+}
+
+/** Fills a running server's instance through the bulk API (the only way into :memory:). */
+export async function fillThroughApi(url: string, key: string, rows: number, tag: string): Promise<string[]> {
+  const ids: string[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < rows) {
+      const from = next;
+      next += 10;
+      const body = Array.from({ length: Math.min(10, rows - from) }, (_, k) => ({ email_address: `user${from + k}-${tag}@example${(from + k) % 97}.com`, notify: false }));
+      const res = await fetch(`${url}/v1/invitations/bulk`, {
+        method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`bulk fill failed: ${res.status} ${await res.text()}`);
+      for (const inv of (await res.json()) as { id: string }[]) ids.push(inv.id);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return ids;
+}

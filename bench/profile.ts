@@ -1,0 +1,39 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+
+export interface Hotspot {
+  percent: number;
+  fn: string;
+  where: string;
+}
+
+/** Self time per function (summed over call sites) from a V8 .cpuprofile, largest first. */
+export function hotspots(file: string, top = 25): Hotspot[] {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[] };
+  const self = new Map<string, number>();
+  let total = 0;
+  for (const node of profile.nodes) {
+    const hits = node.hitCount ?? 0;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const where = url ? `${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${lineNumber + 1}` : '';
+    const key = `${functionName || '(anonymous)'}\t${where}`;
+    self.set(key, (self.get(key) ?? 0) + hits);
+    total += hits;
+  }
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([key, hits]) => {
+      const [fn = '', where = ''] = key.split('\t');
+      return { percent: Math.round((hits / total) * 1000) / 10, fn, where };
+    });
+}
+
+export const latestProfile = (dir: string): string | undefined =>
+  readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort().map((f) => join(dir, f)).at(-1);

@@ -1,0 +1,86 @@
+import type { LoadResult } from './load.js';
+
+export interface OpResult extends LoadResult {
+  name: string;
+  /** req/s over the bare Fastify baseline measured just before this configuration. */
+  ratio: number;
+}
+
+export interface ConfigResult {
+  name: string;
+  db: 'file' | ':memory:';
+  instances: number;
+  rowsPerInstance: number;
+  fillSeconds: number;
+  baselineRps: number;
+  rssMiB: number;
+  ops: OpResult[];
+}
+
+export interface Target {
+  what: string;
+  goal: string;
+  actual: string;
+  met: boolean;
+}
+
+export interface BenchResult {
+  date: string;
+  machine: { cpus: string; cores: number; memGiB: number; node: string; loadBefore: number[]; loadAfter: number[] };
+  driver: string;
+  connections: number;
+  seconds: number;
+  coldStartMs: { median: number; samples: number[] };
+  configs: ConfigResult[];
+  targets: Target[];
+}
+
+const round = (n: number, digits = 0): number => Math.round(n * 10 ** digits) / 10 ** digits;
+
+export function targets(r: Omit<BenchResult, 'targets'>, main: string, million: string | undefined): Target[] {
+  const op = (config: string, name: string) => r.configs.find((c) => c.name === config)?.ops.find((o) => o.name === name);
+  const ratio = (name: string, goal: number): Target => {
+    const o = op(main, name);
+    return { what: `${name} / baseline (${main})`, goal: `≥ ${goal}`, actual: o ? o.ratio.toFixed(2) : 'not run', met: !!o && o.ratio >= goal };
+  };
+  const rss = r.configs.find((c) => c.name === main)?.rssMiB ?? Infinity;
+  const big = million ? op(million, 'list') : undefined;
+  return [
+    ratio('list', 0.4),
+    ratio('list status=pending', 0.35),
+    ratio('create', 0.25),
+    { what: 'cold start to healthy (median)', goal: '≤ 250 ms', actual: `${round(r.coldStartMs.median)} ms`, met: r.coldStartMs.median <= 250 },
+    { what: `RSS after the whole run (${main})`, goal: '≤ 130 MiB', actual: `${round(rss)} MiB`, met: rss <= 130 },
+    { what: `list p99 at 1M rows (${million ?? 'not run'})`, goal: '≤ 20 ms', actual: big ? `${round(big.p99, 1)} ms` : 'not run', met: !!big && big.p99 <= 20 },
+  ];
+}
+
+export function table(r: BenchResult): string {
+  const rows: string[][] = [['config', 'operation', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'ratio']];
+  for (const c of r.configs) {
+    rows.push([c.name, 'bare Fastify baseline', String(round(c.baselineRps)), '', '', '', '', '1.00']);
+    for (const o of c.ops) {
+      rows.push([c.name, o.name, String(round(o.rps)), String(round(o.p50, 2)), String(round(o.p99, 2)), String(o.non2xx), String(o.errors), o.ratio.toFixed(2)]);
+    }
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const line = (row: string[]) => `| ${row.map((cell, i) => (i >= 2 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (i >= 2 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
+  const targetRows = r.targets.map((t) => `| ${t.met ? 'met' : 'MISSED'} | ${t.what} | ${t.goal} | ${t.actual} |`);
+  const configs = r.configs.map((c) => `- ${c.name}: ${c.db}, ${c.instances} instance(s) × ${c.rowsPerInstance} rows, filled in ${round(c.fillSeconds, 1)} s, RSS after load ${round(c.rssMiB)} MiB`);
+  return [
+    `${r.date}  ${r.machine.cores} × ${r.machine.cpus}, ${r.machine.memGiB} GiB, Node ${r.machine.node}`,
+    `load generator: ${r.driver}, ${r.connections} connections, ${r.seconds} s per operation; load average before ${r.machine.loadBefore.join(' ')}, after ${r.machine.loadAfter.join(' ')}`,
+    '',
+    '| | target | goal | this run |',
+    '|---|---|---|---|',
+    ...targetRows,
+    '',
+    line(rows[0]!),
+    rule,
+    ...rows.slice(1).map(line),
+    '',
+    `cold start to healthy: median ${round(r.coldStartMs.median)} ms of ${r.coldStartMs.samples.map((s) => round(s)).join(', ')}`,
+    ...configs,
+  ].join('\n');
+}

@@ -1,0 +1,152 @@
+// npm run bench [-- --smoke] [--out file.json] [--seconds N] [--driver wrk|autocannon] [--profile] [--skip-million]
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fillDatabase, fillThroughApi } from './fill.js';
+import { load, pickDriver, type LoadOptions, type Operation } from './load.js';
+import { hotspots, latestProfile } from './profile.js';
+import { table, targets, type BenchResult, type ConfigResult } from './report.js';
+import { ROOT, startBaseline, startEmulator, type Server } from './servers.js';
+
+const { values: args } = parseArgs({
+  options: {
+    smoke: { type: 'boolean' }, out: { type: 'string' }, seconds: { type: 'string' }, driver: { type: 'string' },
+    profile: { type: 'boolean' }, 'skip-million': { type: 'boolean' },
+  },
+});
+const smoke = args.smoke === true;
+const rows = smoke ? 20_000 : 100_000;
+const seconds = Number(args.seconds ?? (smoke ? 1 : 5));
+const warmup = smoke ? 0 : 1;
+const driver = pickDriver(args.driver);
+const connections = 50;
+const tag = Date.now().toString(36);
+const resultsDir = join(ROOT, 'bench/results');
+const work = mkdtempSync(join(tmpdir(), 'clerk-mock-bench-'));
+mkdirSync(resultsDir, { recursive: true });
+if (!existsSync(join(ROOT, 'dist/cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` (npm run bench does)');
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const keysFor = (name: string, n: number): string[] => Array.from({ length: n }, (_, i) => `sk_test_bench_${name}_${i}`);
+
+function operations(keys: string[], perInstance: number, ids: string[], writes: boolean): Operation[] {
+  const list = '/v1/invitations?paginated=true&limit=10';
+  const offset = Math.floor(perInstance * 0.9);
+  return [
+    { name: 'list', method: 'GET', path: list, keys },
+    { name: 'list status=pending', method: 'GET', path: `${list}&status=pending`, keys },
+    { name: 'list order_by=email_address', method: 'GET', path: `${list}&order_by=email_address`, keys },
+    { name: 'list query=substring', method: 'GET', path: `${list}&query=ser4242`, keys },
+    { name: `list offset=${offset}`, method: 'GET', path: `${list}&offset=${offset}`, keys },
+    ...(writes ? [
+      { name: 'create', method: 'POST', path: '/v1/invitations', body: 'create', keys },
+      { name: 'bulk of 10', method: 'POST', path: '/v1/invitations/bulk', body: 'bulk10', keys },
+      { name: 'revoke', method: 'POST', path: '/v1/invitations/{id}/revoke', ids, keys },
+    ] satisfies Operation[] : []),
+  ];
+}
+
+async function measure(server: Server, op: Operation, config: string) {
+  const options: LoadOptions = { url: server.url, connections, seconds, tag: `${tag}-${config}` };
+  if (warmup > 0 && !op.ids) await load(driver, op, { ...options, seconds: warmup, tag: `${options.tag}-warm` });
+  return load(driver, op, options);
+}
+
+async function baselineRps(): Promise<number> {
+  const server = await startBaseline();
+  try {
+    const op: Operation = { name: 'baseline', method: 'GET', path: '/v1/invitations?paginated=true&limit=10', keys: ['sk_test_bench'] };
+    return (await measure(server, op, 'baseline')).rps;
+  } finally {
+    await server.stop();
+  }
+}
+
+interface Plan { name: string; db: 'file' | ':memory:'; instances: number; perInstance: number; writes: boolean; profile?: boolean }
+
+async function runConfig(p: Plan): Promise<ConfigResult> {
+  const baseline = await baselineRps();
+  const keys = keysFor(p.name, p.instances);
+  const file = join(work, `${p.name}.db`);
+  const began = performance.now();
+  let byKey: string[][] = [];
+  if (p.db === 'file') byKey = [...fillDatabase(file, keys, p.perInstance, 120_000).values()];
+  const profileDir = p.profile ? join(resultsDir, `profile-${tag}`) : undefined;
+  const server = await startEmulator({ db: p.db === 'file' ? file : ':memory:', ...(profileDir ? { profileDir } : {}) });
+  try {
+    if (p.db === ':memory:') {
+      for (const key of keys) byKey.push(await fillThroughApi(server.url, key, p.perInstance, tag));
+    }
+    const fillSeconds = (performance.now() - began) / 1000;
+    // Interleave the instances' ids so that rotating keys and ids stay in step (id i belongs to key i mod n).
+    const striped = Array.from({ length: Math.min(...byKey.map((b) => b.length)) }, (_, i) => byKey.map((b) => b[i]!)).flat();
+    const ops = [];
+    for (const op of operations(keys, p.perInstance, striped, p.writes)) {
+      const r = await measure(server, op, p.name);
+      ops.push({ name: op.name, ...r, ratio: r.rps / baseline });
+      console.error(`  ${p.name} ${op.name}: ${Math.round(r.rps)} req/s, p99 ${r.p99.toFixed(2)} ms, non-2xx ${r.non2xx}`);
+    }
+    const rssMiB = server.rssMiB();
+    return { name: p.name, db: p.db, instances: p.instances, rowsPerInstance: p.perInstance, fillSeconds, baselineRps: baseline, rssMiB, ops };
+  } finally {
+    await server.stop();
+    rmSync(file, { force: true });
+    rmSync(`${file}-wal`, { force: true });
+    rmSync(`${file}-shm`, { force: true });
+  }
+}
+
+async function coldStarts(n: number): Promise<number[]> {
+  const file = join(work, 'cold.db');
+  fillDatabase(file, ['sk_test_bench_cold'], rows, 0);
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const server = await startEmulator({ db: file });
+    samples.push(server.startMs);
+    await server.stop();
+  }
+  return samples;
+}
+
+const k = (n: number): string => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`);
+const more: Plan[] = [
+  { name: `memory-1x${k(rows)}`, db: ':memory:', instances: 1, perInstance: rows, writes: true },
+  { name: 'file-100x1k', db: 'file', instances: 100, perInstance: 1000, writes: true },
+  { name: 'memory-100x1k', db: ':memory:', instances: 100, perInstance: 1000, writes: true },
+];
+if (!args['skip-million']) more.push({ name: 'file-1x1M', db: 'file', instances: 1, perInstance: 1_000_000, writes: false });
+const plans: Plan[] = [
+  { name: `file-1x${k(rows)}`, db: 'file', instances: 1, perInstance: rows, writes: true, profile: args.profile === true },
+  ...(smoke ? [] : more),
+];
+
+const loadBefore = loadavg().map((l) => Math.round(l * 100) / 100);
+console.error(`bench: ${driver}, ${seconds} s per operation, ${plans.map((p) => p.name).join(', ')}`);
+try {
+  const samples = await coldStarts(smoke ? 3 : 7);
+  const configs: ConfigResult[] = [];
+  for (const p of plans) configs.push(await runConfig(p));
+  const partial = {
+    date: new Date().toISOString(),
+    machine: {
+      cpus: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version,
+      loadBefore, loadAfter: loadavg().map((l) => Math.round(l * 100) / 100),
+    },
+    driver, connections, seconds, coldStartMs: { median: median(samples), samples }, configs,
+  };
+  const result: BenchResult = { ...partial, targets: targets(partial, plans[0]!.name, smoke || args['skip-million'] ? undefined : 'file-1x1M') };
+  const out = args.out ?? join(resultsDir, `${smoke ? 'smoke' : 'bench'}-${result.date.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(out, JSON.stringify(result, null, 2));
+  console.log(table(result));
+  console.log(`\nwritten to ${out}`);
+  const profile = args.profile ? latestProfile(join(resultsDir, `profile-${tag}`)) : undefined;
+  if (profile) console.log(`\nCPU profile ${profile}, self time:\n${hotspots(profile).map((h) => `${String(h.percent).padStart(5)}%  ${h.fn}  ${h.where}`).join('\n')}`);
+  const failed = configs.flatMap((c) => c.ops.filter((o) => o.non2xx > 0 || o.errors > 0).map((o) => `${c.name} ${o.name}`));
+  if (failed.length > 0) {
+    console.error(`requests failed in: ${failed.join(', ')}`);
+    process.exitCode = 1;
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
