@@ -134,11 +134,17 @@ export async function buildApp(config: Config, options: FastifyServerOptions = {
 
   const allowedMethods = routeIndex(app);
   const authenticate = createAuthenticator(app.instances, config.secretKeys);
-  app.addHook('onRequest', async (request) => {
-    checkUrl(request.url);
-    if (request.routeOptions.config.public) return;
-    if (request.is404 && !needsKey(request.url.split('?')[0] ?? '')) return;
-    request.instance = authenticate(request);
+  // Callback-style hooks: no promise per request on the hot path.
+  app.addHook('onRequest', (request, _reply, done) => {
+    try {
+      checkUrl(request.url);
+      if (request.routeOptions.config.public) return done();
+      if (request.is404 && !needsKey(request.url.split('?')[0] ?? '')) return done();
+      request.instance = authenticate(request);
+    } catch (err) {
+      return done(err as Error);
+    }
+    done();
   });
 
   // Keep-alive connections of requests in flight at close would otherwise hold the server open until they time out.
@@ -148,11 +154,11 @@ export async function buildApp(config: Config, options: FastifyServerOptions = {
   });
 
   // Fastify adds "; charset=utf-8"; @clerk/backend only parses an exact "application/json".
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     const type = reply.getHeader('content-type');
     if (typeof type === 'string' && type.startsWith('application/json')) reply.header('content-type', 'application/json');
     if (closing) reply.header('connection', 'close');
-    return payload;
+    done(null, payload);
   });
 
   app.setErrorHandler((err, request, reply) => {

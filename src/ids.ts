@@ -3,6 +3,20 @@ import { randomBytes } from 'node:crypto';
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const KSUID_EPOCH_S = 1_400_000_000;
 
+// Random bytes are drawn from the CSPRNG 4 KiB at a time: one call per request was a visible cost.
+const POOL_SIZE = 4096;
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+
+function randomSlice(n: number): Buffer {
+  if (poolAt + n > pool.length) {
+    pool = randomBytes(POOL_SIZE);
+    poolAt = 0;
+  }
+  poolAt += n;
+  return pool.subarray(poolAt - n, poolAt);
+}
+
 function base62(bytes: Buffer, width: number): string {
   let n = BigInt('0x' + bytes.toString('hex'));
   let out = '';
@@ -18,7 +32,7 @@ export function ksuid(nowMs: number): string {
   const buf = Buffer.alloc(20);
   const seconds = Math.max(0, Math.min(0xffffffff, Math.floor(nowMs / 1000) - KSUID_EPOCH_S));
   buf.writeUInt32BE(seconds, 0);
-  randomBytes(16).copy(buf, 4);
+  randomSlice(16).copy(buf, 4);
   return base62(buf, 27);
 }
 
@@ -27,7 +41,7 @@ export const userId = (nowMs: number): string => `user_${ksuid(nowMs)}`;
 export const emailId = (nowMs: number): string => `ema_${ksuid(nowMs)}`;
 
 /** 32 lowercase hex characters: the request id, echoed as clerk_trace_id. */
-export const traceId = (): string => randomBytes(16).toString('hex');
+export const traceId = (): string => randomSlice(16).toString('hex');
 
 /** The invitation link's secret: 32 random bytes, URL-safe. */
-export const ticketToken = (): string => randomBytes(32).toString('base64url');
+export const ticketToken = (): string => randomSlice(32).toString('base64url');

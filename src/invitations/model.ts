@@ -50,14 +50,16 @@ export function ticketUrl(baseUrl: string, ticket: string): string {
 /** The wire shape: exactly Clerk's keys in Clerk's order, `revoked` only when true, no `url` once revoked. */
 export function toInvitation(row: InvitationRow, now: number, baseUrl: string): Invitation {
   const status = effectiveStatus(row, now);
-  const head = {
-    object: 'invitation' as const,
-    id: row.id,
-    email_address: row.email_address,
-    public_metadata: JSON.parse(row.public_metadata) as Record<string, unknown>,
+  // Most invitations carry no metadata: skip the parse on the list's hot path.
+  const metadata = row.public_metadata === '{}' ? {} : (JSON.parse(row.public_metadata) as Record<string, unknown>);
+  if (status === 'revoked') {
+    return {
+      object: 'invitation', id: row.id, email_address: row.email_address, public_metadata: metadata, revoked: true, status,
+      expires_at: row.expires_at, created_at: row.created_at, updated_at: row.updated_at,
+    };
+  }
+  return {
+    object: 'invitation', id: row.id, email_address: row.email_address, public_metadata: metadata, status,
+    url: ticketUrl(baseUrl, row.ticket), expires_at: row.expires_at, created_at: row.created_at, updated_at: row.updated_at,
   };
-  const times = { expires_at: row.expires_at, created_at: row.created_at, updated_at: row.updated_at };
-  return status === 'revoked'
-    ? { ...head, revoked: true, status, ...times }
-    : { ...head, status, url: ticketUrl(baseUrl, row.ticket), ...times };
 }
