@@ -1,4 +1,4 @@
-import type { Statement } from 'better-sqlite3';
+import type { Statement, Transaction } from 'better-sqlite3';
 import type { DB } from '../db/open.js';
 import { errors } from '../errors.js';
 import { emailId, invitationId, ticketToken } from '../ids.js';
@@ -66,6 +66,13 @@ export class InvitationStore {
     this.remove = db.prepare('DELETE FROM invitations WHERE instance_id = ? AND id = ?');
     this.removeEmails = db.prepare('DELETE FROM emails WHERE instance_id = ? AND invitation_id = ?');
     this.counter = new ListCounter(db);
+    this.runInTransaction = db.transaction((fn: () => unknown) => fn());
+  }
+
+  // One transaction wrapper for every write: better-sqlite3's db.transaction() is costly to build per call.
+  private readonly runInTransaction: Transaction<(fn: () => unknown) => unknown>;
+  private immediate<T>(fn: () => T): T {
+    return this.runInTransaction.immediate(fn) as T;
   }
 
   get(instanceId: number, id: string): InvitationRow | undefined {
@@ -74,18 +81,18 @@ export class InvitationStore {
 
   /** The checks and the insert run in one IMMEDIATE transaction, so concurrent creates cannot both pass. */
   create(instanceId: number, now: number, input: CreateInput): InvitationRow {
-    return this.db.transaction(() => {
+    return this.immediate(() => {
       if (!input.ignore_existing) {
         if (this.userExists.get(instanceId, input.email_address)) throw errors.identifierExists();
         if (this.pendingFor.get(instanceId, input.email_address, now)) throw errors.duplicate([input.email_address]);
       }
       return this.insertOne(instanceId, now, input);
-    }).immediate();
+    });
   }
 
   /** All or nothing: every item is checked before any is written, all in one transaction. */
   createBulk(instanceId: number, now: number, inputs: CreateInput[]): InvitationRow[] {
-    return this.db.transaction(() => {
+    return this.immediate(() => {
       if (inputs.some((i) => this.userExists.get(instanceId, i.email_address))) throw errors.identifierExists();
       const seen = new Set<string>();
       const duplicates = new Set<string>();
@@ -97,7 +104,7 @@ export class InvitationStore {
       }
       if (duplicates.size > 0) throw errors.duplicate([...duplicates]);
       return inputs.map((i) => this.insertOne(instanceId, now, i));
-    }).immediate();
+    });
   }
 
   private insertOne(instanceId: number, now: number, input: CreateInput): InvitationRow {
@@ -147,21 +154,21 @@ export class InvitationStore {
 
   /** Pending or expired become revoked; revoked and accepted are errors. */
   revoke(instanceId: number, now: number, id: string): InvitationRow {
-    return this.db.transaction(() => {
+    return this.immediate(() => {
       const row = this.get(instanceId, id);
       if (!row) throw errors.invitationNotFound(id);
       if (row.status === 'revoked') throw errors.alreadyRevoked();
       if (row.status === 'accepted') throw errors.alreadyAccepted();
       this.setStatus.run('revoked', now, instanceId, id);
       return { ...row, status: 'revoked' as const, updated_at: now };
-    }).immediate();
+    });
   }
 
   /** Removes the invitation and the copies of its email in the outbox. */
   delete(instanceId: number, id: string): void {
-    this.db.transaction(() => {
+    this.immediate(() => {
       if (this.remove.run(instanceId, id).changes === 0) throw errors.invitationNotFound(id);
       this.removeEmails.run(instanceId, id);
-    }).immediate();
+    });
   }
 }
