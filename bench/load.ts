@@ -65,6 +65,7 @@ async function cannon(op: Operation, o: LoadOptions): Promise<LoadResult> {
     url: o.url,
     connections: o.connections,
     duration: o.seconds,
+    timeout: 20,
     requests: [{
       method: op.method,
       setupRequest: (req) => {
@@ -131,7 +132,8 @@ async function wrk(op: Operation, o: LoadOptions): Promise<LoadResult> {
   try {
     const script = join(dir, 'op.lua');
     writeFileSync(script, wrkScript(op, o));
-    const args = ['-t', String(WRK_THREADS), '-c', String(o.connections), '-d', `${o.seconds}s`, '-s', script, o.url];
+    // A slow operation queues 50 requests deep: wrk's default 2 s timeout would drop them from the latencies.
+    const args = ['-t', String(WRK_THREADS), '-c', String(o.connections), '-d', `${o.seconds}s`, '--timeout', '20s', '-s', script, o.url];
     const out = await new Promise<string>((resolve, reject) =>
       execFile('wrk', args, { maxBuffer: 1 << 20 }, (err, stdout) => (err ? reject(err) : resolve(stdout))));
     const num = (re: RegExp): number => Number(re.exec(out)?.[1] ?? 0);

@@ -1,4 +1,5 @@
 // npm run bench [-- --smoke] [--out file.json] [--seconds N] [--driver wrk|autocannon] [--profile] [--skip-million]
+//                 [--only create,list] [--configs file-1x100k]   (a subset, e.g. to profile one operation)
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { ROOT, startBaseline, startEmulator, type Server } from './servers.js';
 const { values: args } = parseArgs({
   options: {
     smoke: { type: 'boolean' }, out: { type: 'string' }, seconds: { type: 'string' }, driver: { type: 'string' },
-    profile: { type: 'boolean' }, 'skip-million': { type: 'boolean' },
+    profile: { type: 'boolean' }, 'skip-million': { type: 'boolean' }, only: { type: 'string' }, configs: { type: 'string' },
   },
 });
 const smoke = args.smoke === true;
@@ -49,8 +50,22 @@ function operations(keys: string[], perInstance: number, ids: string[], writes: 
 
 async function measure(server: Server, op: Operation, config: string) {
   const options: LoadOptions = { url: server.url, connections, seconds, tag: `${tag}-${config}` };
-  if (warmup > 0 && !op.ids) await load(driver, op, { ...options, seconds: warmup, tag: `${options.tag}-warm` });
-  return load(driver, op, options);
+  if (warmup > 0 && !op.ids) {
+    await load(driver, op, { ...options, seconds: warmup, tag: `${options.tag}-warm` });
+    await settle(server);
+  }
+  const result = await load(driver, op, options);
+  await settle(server);
+  return result;
+}
+
+/** Requests still queued when the load generator stops would slow the next operation: wait them out. */
+async function settle(server: Server): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const began = performance.now();
+    await fetch(`${server.url}/_emulator/health`, { headers: { authorization: 'Bearer sk_test_bench' } });
+    if (performance.now() - began < 20) return;
+  }
 }
 
 async function baselineRps(): Promise<number> {
@@ -82,7 +97,8 @@ async function runConfig(p: Plan): Promise<ConfigResult> {
     // Interleave the instances' ids so that rotating keys and ids stay in step (id i belongs to key i mod n).
     const striped = Array.from({ length: Math.min(...byKey.map((b) => b.length)) }, (_, i) => byKey.map((b) => b[i]!)).flat();
     const ops = [];
-    for (const op of operations(keys, p.perInstance, striped, p.writes)) {
+    const only = args.only?.split(',');
+    for (const op of operations(keys, p.perInstance, striped, p.writes).filter((o) => !only || only.includes(o.name))) {
       const r = await measure(server, op, p.name);
       ops.push({ name: op.name, ...r, ratio: r.rps / baseline });
       console.error(`  ${p.name} ${op.name}: ${Math.round(r.rps)} req/s, p99 ${r.p99.toFixed(2)} ms, non-2xx ${r.non2xx}`);
@@ -116,10 +132,8 @@ const more: Plan[] = [
   { name: 'memory-100x1k', db: ':memory:', instances: 100, perInstance: 1000, writes: true },
 ];
 if (!args['skip-million']) more.push({ name: 'file-1x1M', db: 'file', instances: 1, perInstance: 1_000_000, writes: false });
-const plans: Plan[] = [
-  { name: `file-1x${k(rows)}`, db: 'file', instances: 1, perInstance: rows, writes: true, profile: args.profile === true },
-  ...(smoke ? [] : more),
-];
+const main: Plan = { name: `file-1x${k(rows)}`, db: 'file', instances: 1, perInstance: rows, writes: true, profile: args.profile === true };
+const plans: Plan[] = [main, ...(smoke ? [] : more)].filter((p) => !args.configs || args.configs.split(',').includes(p.name));
 
 const loadBefore = loadavg().map((l) => Math.round(l * 100) / 100);
 console.error(`bench: ${driver}, ${seconds} s per operation, ${plans.map((p) => p.name).join(', ')}`);
@@ -135,7 +149,7 @@ try {
     },
     driver, connections, seconds, coldStartMs: { median: median(samples), samples }, configs,
   };
-  const result: BenchResult = { ...partial, targets: targets(partial, plans[0]!.name, smoke || args['skip-million'] ? undefined : 'file-1x1M') };
+  const result: BenchResult = { ...partial, targets: targets(partial, main.name, plans.some((p) => p.name === 'file-1x1M') ? 'file-1x1M' : undefined) };
   const out = args.out ?? join(resultsDir, `${smoke ? 'smoke' : 'bench'}-${result.date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(out, JSON.stringify(result, null, 2));
   console.log(table(result));

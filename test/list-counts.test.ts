@@ -27,9 +27,12 @@ function setup() {
 function checkAll(t: Test, store: InvitationStore, instance: number, nows: number[]): void {
   for (const now of nows) {
     for (const statuses of statusSets) {
-      const q = { limit: 500, offset: 0, statuses, query: undefined, orderBy: 'created_at' as const, descending: true, withTotal: true };
-      const all = store.list(instance, now, q);
-      t.equal(all.total, all.rows.length, `status=[${statuses.join(',')}] at +${(now - T0) / DAY}d`);
+      const q = { limit: 500, offset: 0, statuses, query: undefined, orderBy: 'created_at' as const, descending: true, withTotal: false };
+      const all = store.list(instance, now, q).rows.length;
+      const shape = `status=[${statuses.join(',')}] at +${(now - T0) / DAY}d`;
+      // A full first page and a page past the end both need the counters; a short page is its own total.
+      t.equal(store.list(instance, now, { ...q, limit: 1, withTotal: true }).total, all, `${shape}, full page`);
+      t.equal(store.list(instance, now, { ...q, offset: all + 3, withTotal: true }).total, all, `${shape}, past the end`);
     }
   }
 }
@@ -62,7 +65,10 @@ t.test('a substring query is counted over its matches', async (t) => {
   const { db, store } = setup();
   t.teardown(() => db.close());
   for (const e of ['ada@x.com', 'adam@x.com', 'bob@x.com']) store.create(1, T0, input(e));
-  const page = store.list(1, T0, { limit: 1, offset: 0, statuses: [], query: 'ADA', orderBy: 'created_at', descending: true, withTotal: true });
+  const q = { limit: 1, offset: 0, statuses: [], query: 'ADA', orderBy: 'created_at' as const, descending: true, withTotal: true };
+  const page = store.list(1, T0, q);
   t.equal(page.total, 2);
   t.equal(page.rows.length, 1);
+  t.same(store.list(1, T0, { ...q, limit: 10 }).total, 2, 'a short page counts itself');
+  t.same(store.list(1, T0, { ...q, offset: 5 }), { rows: [], total: 2 }, 'past the end is still counted');
 });

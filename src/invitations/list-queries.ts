@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { DB } from '../db/open.js';
-import type { Status, StoredStatus } from './model.js';
+import type { InvitationRow, Status, StoredStatus } from './model.js';
 
 export type OrderColumn = 'created_at' | 'email_address' | 'expires_at';
 
@@ -35,6 +35,14 @@ export function listWhere(f: StatusFilter, withQuery: boolean): string {
   if (f.expiry === 'expired') parts.push(`NOT (status = 'pending' AND +expires_at > @now)`);
   if (withQuery) parts.push(`(email_address LIKE @like ESCAPE '\\' OR id = @q)`);
   return parts.join(' AND ');
+}
+
+/** The list reads rows as arrays (raw mode): building objects in JS is cheaper than in better-sqlite3. */
+export function rowFromArray(a: unknown[]): InvitationRow {
+  return {
+    id: a[0], email_address: a[1], public_metadata: a[2], status: a[3], redirect_url: a[4], template_slug: a[5],
+    notify: a[6], ticket: a[7], expires_at: a[8], created_at: a[9], updated_at: a[10],
+  } as InvitationRow;
 }
 
 export function listSql(where: string, orderBy: OrderColumn, descending: boolean): string {

@@ -63,3 +63,16 @@ export function toInvitation(row: InvitationRow, now: number, baseUrl: string): 
     url: ticketUrl(baseUrl, row.ticket), expires_at: row.expires_at, created_at: row.created_at, updated_at: row.updated_at,
   };
 }
+
+/**
+ * toInvitation as JSON text, for the list's hot path: the stored public_metadata is already JSON and
+ * goes in as it is, with no parse and no stringify. Same keys, order and values as toInvitation.
+ */
+export function invitationJson(row: InvitationRow, now: number, baseUrl: string): string {
+  const status = effectiveStatus(row, now);
+  const head = `{"object":"invitation","id":${JSON.stringify(row.id)},"email_address":${JSON.stringify(row.email_address)},"public_metadata":${row.public_metadata}`;
+  const tail = `"expires_at":${row.expires_at},"created_at":${row.created_at},"updated_at":${row.updated_at}}`;
+  return status === 'revoked'
+    ? `${head},"revoked":true,"status":"revoked",${tail}`
+    : `${head},"status":"${status}","url":${JSON.stringify(ticketUrl(baseUrl, row.ticket))},${tail}`;
+}

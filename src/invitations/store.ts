@@ -2,7 +2,7 @@ import type { Statement, Transaction } from 'better-sqlite3';
 import type { DB } from '../db/open.js';
 import { errors } from '../errors.js';
 import { emailId, invitationId, ticketToken } from '../ids.js';
-import { ListCounter, listSql, listWhere, statusFilter, type OrderColumn } from './list-queries.js';
+import { ListCounter, listSql, listWhere, rowFromArray, statusFilter, type OrderColumn } from './list-queries.js';
 import { ticketUrl, type InvitationRow, type Status, type TemplateSlug } from './model.js';
 
 const DAY_MS = 86_400_000;
@@ -137,7 +137,7 @@ export class InvitationStore {
     let cached = this.listCache.get(key);
     if (!cached) {
       cached = {
-        rows: this.db.prepare(listSql(where, q.orderBy, q.descending)),
+        rows: this.db.prepare(listSql(where, q.orderBy, q.descending)).raw(),
         // A substring match cannot be counted from the counters: it scans the instance's rows (see BENCHMARKS.md).
         count: q.query !== undefined ? this.db.prepare(`SELECT count(*) FROM invitations WHERE ${where}`).pluck() : undefined,
       };
@@ -147,8 +147,10 @@ export class InvitationStore {
       instance: instanceId, now, limit: q.limit, offset: q.offset,
       ...(q.query !== undefined ? { like: `%${escapeLike(q.query.toLowerCase())}%`, q: q.query } : {}),
     };
-    const rows = cached.rows.all(params) as InvitationRow[];
+    const rows = (cached.rows.all(params) as unknown[][]).map(rowFromArray);
     if (!q.withTotal) return { rows, total: undefined };
+    // A page that is not full ends the matches: its end is the total, with no count at all.
+    if (rows.length < q.limit && (rows.length > 0 || q.offset === 0)) return { rows, total: q.offset + rows.length };
     return { rows, total: cached.count ? (cached.count.get(params) as number) : this.counter.total(instanceId, now, filter) };
   }
 
