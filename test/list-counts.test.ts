@@ -47,6 +47,13 @@ t.test('total_count matches the rows for every status set, as invitations expire
   for (let i = 0; i < ids.length; i += 6) store.revoke(1, T0 + 100, ids[i]!);
   db.prepare(`UPDATE invitations SET status = 'accepted' WHERE instance_id = 1 AND email_address LIKE 'a1%' AND status = 'pending'`).run();
   checkAll(t, store, 1, [T0, T0 + 1.5 * DAY, T0 + 2.5 * DAY, T0 + 3.5 * DAY, T0 + 10 * DAY]);
+  // The clock can go back, and a write at the same instant changes the split: neither may reuse a stale count.
+  checkAll(t, store, 1, [T0 + 2.5 * DAY, T0]);
+  store.create(1, T0 + 2.5 * DAY, input('late@example.com', 1));
+  store.revoke(1, T0 + 2.5 * DAY, store.list(1, T0, { limit: 1, offset: 0, statuses: ['pending'], query: undefined, orderBy: 'created_at', descending: true, withTotal: false }).rows[0]!.id);
+  checkAll(t, store, 1, [T0 + 2.5 * DAY, T0 + 3.6 * DAY]);
+  db.prepare(`UPDATE invitations SET expires_at = ${T0} WHERE instance_id = 1 AND email_address = 'late@example.com'`).run();
+  checkAll(t, store, 1, [T0 + 3.6 * DAY]);
   checkAll(t, store, 2, [T0, T0 + 40 * DAY]);
 });
 

@@ -52,6 +52,8 @@ t.test('the counts behind total_count are index lookups, never scans', async (t)
     'SEARCH invitations USING COVERING INDEX invitations_status_expires (instance_id=? AND status=? AND expires_at<?)');
   t.equal(plan(`SELECT count(*) FROM invitations WHERE instance_id = @instance AND status = 'pending' AND expires_at > @now`, params),
     'SEARCH invitations USING COVERING INDEX invitations_status_expires (instance_id=? AND status=? AND expires_at>?)');
+  t.equal(plan(`SELECT min(expires_at) FROM invitations WHERE instance_id = @instance AND status = 'pending' AND expires_at > @now`, params),
+    'SEARCH invitations USING COVERING INDEX invitations_status_expires (instance_id=? AND status=? AND expires_at>?)');
 });
 
 t.test('the duplicate check is an index lookup on the instance and the email', async (t) => {

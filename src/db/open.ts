@@ -11,6 +11,9 @@ export function openDatabase(path: string): DB {
     if (path !== ':memory:' && path !== '') {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
+      // A create touches about 20 pages; checkpointing every 10k frames instead of 1k writes hot pages
+      // (index tails, counters) back once instead of ten times, and fsyncs a tenth as often.
+      db.pragma('wal_autocheckpoint = 10000');
     }
     db.pragma('foreign_keys = ON');
     migrate(db);

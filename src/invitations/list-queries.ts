@@ -54,36 +54,47 @@ export function listSql(where: string, orderBy: OrderColumn, descending: boolean
 /**
  * total_count from the per-status counters (migration 002) instead of a COUNT(*) over every match.
  * Only the split of stored pending rows into live and expired needs the index: it counts the smaller
- * side, so its cost is bounded by min(live, expired) index entries, and is nothing while none expired.
+ * side (bounded by min(live, expired) index entries), and the result is kept per instance until a
+ * pending row changes or the clock reaches the next expires_at, so it is usually not counted at all.
  */
 export class ListCounter {
   private readonly counts: Statement;
   private readonly expiredUpTo: Statement;
   private readonly live: Statement;
+  private readonly nextExpiry: Statement;
+  private readonly expiredCache = new Map<number, { changes: number; from: number; until: number; expired: number }>();
 
   constructor(db: DB) {
-    this.counts = db.prepare('SELECT status, n FROM invitation_counts WHERE instance_id = ?').raw();
+    this.counts = db.prepare('SELECT status, n, changes FROM invitation_counts WHERE instance_id = ?').raw();
     this.expiredUpTo = db.prepare(`SELECT count(*) FROM (SELECT 1 FROM invitations
       WHERE instance_id = ? AND status = 'pending' AND expires_at <= ? LIMIT ?)`).pluck();
     this.live = db.prepare(`SELECT count(*) FROM invitations
+      WHERE instance_id = ? AND status = 'pending' AND expires_at > ?`).pluck();
+    this.nextExpiry = db.prepare(`SELECT min(expires_at) FROM invitations
       WHERE instance_id = ? AND status = 'pending' AND expires_at > ?`).pluck();
   }
 
   total(instanceId: number, now: number, f: StatusFilter): number {
     let pending = 0;
+    let pendingChanges = 0;
     let total = 0;
-    for (const [status, n] of this.counts.all(instanceId) as [StoredStatus, number][]) {
-      if (status === 'pending') pending = n;
+    for (const [status, n, changes] of this.counts.all(instanceId) as [StoredStatus, number, number][]) {
+      if (status === 'pending') [pending, pendingChanges] = [n, changes];
       if (f.stored.includes(status)) total += n;
     }
     if (f.expiry === 'any' || pending === 0) return total;
-    const expired = this.expired(instanceId, now, pending);
+    const expired = this.expired(instanceId, now, pending, pendingChanges);
     return f.expiry === 'live' ? total - expired : total - (pending - expired);
   }
 
-  private expired(instanceId: number, now: number, pending: number): number {
+  private expired(instanceId: number, now: number, pending: number, changes: number): number {
+    const cached = this.expiredCache.get(instanceId);
+    if (cached && cached.changes === changes && now >= cached.from && now < cached.until) return cached.expired;
     const cap = Math.ceil(pending / 2) + 1;
     const upTo = this.expiredUpTo.get(instanceId, now, cap) as number;
-    return upTo < cap ? upTo : pending - (this.live.get(instanceId, now) as number);
+    const expired = upTo < cap ? upTo : pending - (this.live.get(instanceId, now) as number);
+    const until = (this.nextExpiry.get(instanceId, now) as number | null) ?? Number.POSITIVE_INFINITY;
+    this.expiredCache.set(instanceId, { changes, from: now, until, expired });
+    return expired;
   }
 }
