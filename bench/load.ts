@@ -15,6 +15,8 @@ export interface Operation {
   body?: 'create' | 'bulk10';
   /** Bearer keys, rotated request by request (one instance, or many). */
   keys: string[];
+  /** Overrides the run's connections, e.g. 1 to see latency without queueing. */
+  connections?: number;
 }
 
 export interface LoadResult {
@@ -47,8 +49,10 @@ export function pickDriver(wanted: string | undefined): Driver {
   return 'wrk';
 }
 
-export const load = (driver: Driver, op: Operation, o: LoadOptions): Promise<LoadResult> =>
-  driver === 'wrk' ? wrk(op, o) : cannon(op, o);
+export const load = (driver: Driver, op: Operation, o: LoadOptions): Promise<LoadResult> => {
+  const options = { ...o, connections: op.connections ?? o.connections };
+  return driver === 'wrk' ? wrk(op, options) : cannon(op, options);
+};
 
 const emails = (tag: string, n: number, count: number): string[] =>
   Array.from({ length: count }, (_, k) => `bench-${tag}-${count}-${n}-${k}@example.com`);
@@ -114,7 +118,7 @@ ${keys}
 local threads, counter = {}, 1
 function setup(thread) thread:set("tid", counter); counter = counter + 1; table.insert(threads, thread) end
 n = 0
-nthreads = ${WRK_THREADS}
+nthreads = ${Math.min(WRK_THREADS, o.connections)}
 function request()
   n = n + 1
   local path = ${lua(op.path)}
@@ -133,7 +137,7 @@ async function wrk(op: Operation, o: LoadOptions): Promise<LoadResult> {
     const script = join(dir, 'op.lua');
     writeFileSync(script, wrkScript(op, o));
     // A slow operation queues 50 requests deep: wrk's default 2 s timeout would drop them from the latencies.
-    const args = ['-t', String(WRK_THREADS), '-c', String(o.connections), '-d', `${o.seconds}s`, '--timeout', '20s', '-s', script, o.url];
+    const args = ['-t', String(Math.min(WRK_THREADS, o.connections)), '-c', String(o.connections), '-d', `${o.seconds}s`, '--timeout', '20s', '-s', script, o.url];
     const out = await new Promise<string>((resolve, reject) =>
       execFile('wrk', args, { maxBuffer: 1 << 20 }, (err, stdout) => (err ? reject(err) : resolve(stdout))));
     const num = (re: RegExp): number => Number(re.exec(out)?.[1] ?? 0);

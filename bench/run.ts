@@ -36,6 +36,7 @@ function operations(keys: string[], perInstance: number, ids: string[], writes: 
   const offset = Math.floor(perInstance * 0.9);
   return [
     { name: 'list', method: 'GET', path: list, keys },
+    { name: 'list 1 connection', method: 'GET', path: list, keys, connections: 1 },
     { name: 'list status=pending', method: 'GET', path: `${list}&status=pending`, keys },
     { name: 'list order_by=email_address', method: 'GET', path: `${list}&order_by=email_address`, keys },
     { name: 'list query=substring', method: 'GET', path: `${list}&query=ser4242`, keys },
