@@ -12,7 +12,6 @@ import { checkUrl, clientErrorHandler, LIMITS, redactTicket } from './limits.js'
 import { InvitationStore } from './invitations/store.js';
 import { createAuthenticator, redactKey } from './plugins/auth.js';
 import docs from './plugins/docs.js';
-import { OneLineRequestLog } from './request-log.js';
 import { loadSeed } from './seed.js';
 import { clerkValidatorCompiler } from './validation.js';
 
@@ -83,7 +82,6 @@ export async function buildApp(config: Config, options: FastifyServerOptions = {
     logger: loggerOptions(config, logger),
     genReqId: traceId,
     requestIdHeader: false,
-    logController: new OneLineRequestLog(),
     bodyLimit: BODY_LIMIT,
     clientErrorHandler,
     // Requests already on a keep-alive connection while stopping are served, not given Fastify's non-Clerk 503.
