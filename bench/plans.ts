@@ -29,7 +29,7 @@ for (const s of shapes) {
 }
 console.log(rows.join('\n'));
 console.log('\n| count and check statements | plan |\n|---|---|');
-console.log(`| per-status counters | \`${plan('SELECT status, n FROM invitation_counts WHERE instance_id = @instance')}\` |`);
+console.log(`| per-status counters | \`${plan('SELECT status, n, changes FROM invitation_counts WHERE instance_id = @instance')}\` |`);
 console.log(`| expired range (capped) | \`${plan(`SELECT count(*) FROM (SELECT 1 FROM invitations WHERE instance_id = @instance AND status = 'pending' AND expires_at <= @now LIMIT 10)`)}\` |`);
 console.log(`| live range | \`${plan(`SELECT count(*) FROM invitations WHERE instance_id = @instance AND status = 'pending' AND expires_at > @now`)}\` |`);
 console.log(`| duplicate check on create | \`${plan(DUPLICATE_CHECK_SQL, [1, 'ada@example.com', 0])}\` |`);

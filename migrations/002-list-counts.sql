@@ -7,7 +7,7 @@ CREATE TABLE invitation_counts (
   n INTEGER NOT NULL,
   changes INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (instance_id, status)
-) WITHOUT ROWID;
+);
 
 INSERT INTO invitation_counts (instance_id, status, n)
   SELECT instance_id, status, count(*) FROM invitations GROUP BY instance_id, status;

@@ -25,7 +25,7 @@ t.test('a fresh database gets every migration and PRAGMA user_version set to the
   t.ok(all.length >= 1);
   t.same(migrate(db), all.map((m) => m.version));
   t.equal(db.pragma('user_version', { simple: true }), all.at(-1)!.version);
-  t.same(tables(db), ['emails', 'instances', 'invitations', 'users']);
+  t.same(tables(db), ['emails', 'instances', 'invitation_counts', 'invitations', 'users']);
 });
 
 t.test('migrating again is a no-op', async (t) => {
