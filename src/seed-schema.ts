@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { SECRET_KEY_PATTERN } from './config.js';
 import { MAX_TIME } from './emulator/schemas.js';
 import { TEMPLATE_SLUGS } from './invitations/model.js';
-import { BLANK, EMAIL_FORMAT, emailAddress, publicMetadata } from './validation.js';
+import { BLANK, EMAIL_FORMAT, emailAddress, isHttpUrl, publicMetadata } from './validation.js';
 
 // The seed file's shape. JSON has no comments, so every object may carry a "$comment" string.
 const comment = { $comment: z.string({ error: 'must be a string' }).optional() };
@@ -11,14 +11,7 @@ const timestamp = z.number({ error: 'must be an integer (milliseconds since 1970
   .int({ error: 'must be an integer (milliseconds since 1970)' })
   .min(0, { error: 'must be 0 or more' }).max(MAX_TIME, { error: `must be at most ${MAX_TIME} (the year 9999)` });
 
-const httpUrl = z.string({ error: 'must be an absolute http(s) URL' }).refine((s) => {
-  try {
-    const u = new URL(s);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && s.length <= 2048;
-  } catch {
-    return false;
-  }
-}, { error: 'must be an absolute http(s) URL' });
+const httpUrl = z.string({ error: 'must be an absolute http(s) URL' }).refine((s) => isHttpUrl(s), { error: 'must be an absolute http(s) URL' });
 
 export const seedUser = z.strictObject({
   ...comment,

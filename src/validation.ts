@@ -84,3 +84,14 @@ export const publicMetadata = z
   .record(z.string(), z.unknown(), { error: 'Expected a JSON object.' })
   .refine((m) => !nestsDeeperThan(m, MAX_METADATA_DEPTH), { error: `Expected an object nested at most ${MAX_METADATA_DEPTH} levels deep.`, abort: true })
   .refine((m) => Buffer.byteLength(JSON.stringify(m)) <= MAX_METADATA_BYTES, { error: `Expected at most ${MAX_METADATA_BYTES} bytes of JSON.` });
+
+/** An absolute http(s) URL of at most maxLength characters. */
+export function isHttpUrl(s: string, maxLength = 2048): boolean {
+  if (s.length > maxLength) return false;
+  try {
+    const u = new URL(s);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

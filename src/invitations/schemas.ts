@@ -1,19 +1,12 @@
 import { z } from 'zod';
-import { emailAddress, publicMetadata } from '../validation.js';
+import { emailAddress, isHttpUrl, publicMetadata } from '../validation.js';
 import { STATUSES, TEMPLATE_SLUGS } from './model.js';
 import type { CreateInput, ListQuery, OrderColumn } from './store.js';
 
 // null for an optional field means "not given" (Clerk's rule), so each optional field is nullish.
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish();
 
-const httpUrl = z.string({ error: 'Expected a string.' }).refine((s) => {
-  try {
-    const u = new URL(s);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && s.length <= 2048;
-  } catch {
-    return false;
-  }
-}, { error: 'Expected an absolute http(s) URL.' });
+const httpUrl = z.string({ error: 'Expected a string.' }).refine((s) => isHttpUrl(s), { error: 'Expected an absolute http(s) URL.' });
 
 const boolean = z.boolean({ error: 'Expected true or false.' });
 
