@@ -61,3 +61,22 @@ t.test('two processes sharing one database file: no 5xx and one pending invitati
   b.proc.kill('SIGTERM');
   t.same(await Promise.all([a.exited, b.exited]), [0, 0], 'both stop cleanly');
 });
+
+t.test('two processes sharing one database file see each other\'s clock changes at once', async (t) => {
+  const file = join(t.testdir(), 'clock.db');
+  const [a, b] = await Promise.all([spawnCli(t, ['--db', file]), spawnCli(t, ['--db', file])]);
+  // b has seen the key before the change, so nothing it remembers about the key may hide the new offset.
+  t.equal((await send(b, 'GET', '/_emulator/clock')).body.offset_ms, 0);
+  const set = await send(a, 'POST', '/_emulator/clock', { now: 4_102_444_800_000 });
+  t.equal(set.status, 200);
+  const seen = await send(b, 'GET', '/_emulator/clock');
+  t.same([seen.status, seen.body.offset_ms], [200, set.body.offset_ms], 'b reads the offset a set');
+  const created = await send(b, 'POST', '/v1/invitations', { email_address: 'later@example.com' });
+  t.ok(created.body.created_at >= 4_102_444_800_000, 'b stamps with the instance clock a set');
+  await send(a, 'POST', '/_emulator/reset');
+  t.equal((await send(b, 'GET', '/_emulator/clock')).body.offset_ms, 0, 'b sees the reset clock');
+
+  a.proc.kill('SIGTERM');
+  b.proc.kill('SIGTERM');
+  t.same(await Promise.all([a.exited, b.exited]), [0, 0], 'both stop cleanly');
+});
