@@ -24,6 +24,23 @@ export function openDatabase(path: string): DB {
   }
 }
 
+export type Writer = <T>(fn: () => T) => T;
+const writers = new WeakMap<DB, Writer>();
+
+/**
+ * Runs fn in one IMMEDIATE transaction (the write lock taken up front, so concurrent check-then-insert
+ * cannot interleave). Built once per database and shared: better-sqlite3's db.transaction() is costly per call.
+ */
+export function immediateWriter(db: DB): Writer {
+  let writer = writers.get(db);
+  if (!writer) {
+    const tx = db.transaction((fn: () => unknown) => fn());
+    writer = <T>(fn: () => T): T => tx.immediate(fn) as T;
+    writers.set(db, writer);
+  }
+  return writer;
+}
+
 export function closeDatabase(db: DB): void {
   if (!db.open) return;
   if (!db.memory) db.pragma('wal_checkpoint(TRUNCATE)');

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import { instanceNow, type Instance } from '../clock.js';
-import type { DB } from '../db/open.js';
+import { immediateWriter, type DB } from '../db/open.js';
 import { errors } from '../errors.js';
 import { effectiveStatus, type InvitationRow } from '../invitations/model.js';
 import type { UserStore } from './users-store.js';
@@ -41,12 +41,12 @@ export class AcceptStore {
   }
 
   acceptTicket(ticket: string): AcceptResult {
-    return this.db.transaction(() => this.accept(this.byTicket.get(ticket) as Found | undefined)).immediate();
+    return immediateWriter(this.db)(() => this.accept(this.byTicket.get(ticket) as Found | undefined));
   }
 
   /** The programmatic twin of the link, answering in Clerk errors. */
   acceptById(instance: Instance, id: string): { row: InvitationRow; now: number } {
-    const result = this.db.transaction(() => this.accept(this.byId.get(instance.id, id) as Found | undefined)).immediate();
+    const result = immediateWriter(this.db)(() => this.accept(this.byId.get(instance.id, id) as Found | undefined));
     if (result.ok) return result;
     switch (result.reason) {
       case 'unknown': throw errors.invitationNotFound(id);

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { DB } from '../db/open.js';
+import { immediateWriter, type DB } from '../db/open.js';
 
 export interface ResetCounts {
   invitations: number;
@@ -22,11 +22,11 @@ export class ResetStore {
   }
 
   reset(instanceId: number): ResetCounts {
-    return this.db.transaction(() => ({
+    return immediateWriter(this.db)(() => ({
       invitations: this.statements.invitations.run(instanceId).changes,
       users: this.statements.users.run(instanceId).changes,
       emails: this.statements.emails.run(instanceId).changes,
       clock_reset: this.statements.clock.run(instanceId).changes > 0,
-    })).immediate();
+    }));
   }
 }

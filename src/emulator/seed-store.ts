@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { DB } from '../db/open.js';
+import { immediateWriter, type DB } from '../db/open.js';
 import { emailId } from '../ids.js';
 import { ticketUrl, type InvitationRow } from '../invitations/model.js';
 
@@ -46,6 +46,6 @@ export class SeedStore {
 
   /** All of a seed or none of it. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    return immediateWriter(this.db)(fn);
   }
 }

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { DB } from '../db/open.js';
+import { immediateWriter, type DB } from '../db/open.js';
 import { errors } from '../errors.js';
 import { userId } from '../ids.js';
 
@@ -67,10 +67,10 @@ export class UserStore {
 
   /** A second user with the same email is form_identifier_exists, as on Clerk. */
   create(instanceId: number, now: number, email: string, metadata: Record<string, unknown>): UserRow {
-    return this.db.transaction(() => {
+    return immediateWriter(this.db)(() => {
       if (this.findByEmail(instanceId, email)) throw errors.identifierExists();
       return this.insert(instanceId, email, metadata, now);
-    }).immediate();
+    });
   }
 
   list(instanceId: number, limit: number, offset: number): { rows: UserRow[]; total: number } {

@@ -1,5 +1,5 @@
-import type { Statement, Transaction } from 'better-sqlite3';
-import type { DB } from '../db/open.js';
+import type { Statement } from 'better-sqlite3';
+import { immediateWriter, type DB, type Writer } from '../db/open.js';
 import { errors } from '../errors.js';
 import { emailId, invitationId, ticketToken } from '../ids.js';
 import { ListCounter, listSql, listWhere, rowFromArray, statusFilter, type OrderColumn } from './list-queries.js';
@@ -49,6 +49,7 @@ export class InvitationStore {
   private readonly setStatus: Statement;
   private readonly remove: Statement;
   private readonly removeEmails: Statement;
+  private readonly immediate: Writer;
 
   constructor(private readonly db: DB, private readonly baseUrl: () => string) {
     this.byId = db.prepare(`SELECT ${ROW_COLUMNS} FROM invitations WHERE instance_id = ? AND id = ?`);
@@ -66,13 +67,7 @@ export class InvitationStore {
     this.remove = db.prepare('DELETE FROM invitations WHERE instance_id = ? AND id = ?');
     this.removeEmails = db.prepare('DELETE FROM emails WHERE instance_id = ? AND invitation_id = ?');
     this.counter = new ListCounter(db);
-    this.runInTransaction = db.transaction((fn: () => unknown) => fn());
-  }
-
-  // One transaction wrapper for every write: better-sqlite3's db.transaction() is costly to build per call.
-  private readonly runInTransaction: Transaction<(fn: () => unknown) => unknown>;
-  private immediate<T>(fn: () => T): T {
-    return this.runInTransaction.immediate(fn) as T;
+    this.immediate = immediateWriter(db);
   }
 
   get(instanceId: number, id: string): InvitationRow | undefined {
