@@ -47,26 +47,14 @@ export function ticketUrl(baseUrl: string, ticket: string): string {
   return `${baseUrl}/v1/tickets/accept?ticket=${ticket}`;
 }
 
-/** The wire shape: exactly Clerk's keys in Clerk's order, `revoked` only when true, no `url` once revoked. */
+/** The wire shape as an object: one definition of it, invitationJson's, read back. */
 export function toInvitation(row: InvitationRow, now: number, baseUrl: string): Invitation {
-  const status = effectiveStatus(row, now);
-  // Most invitations carry no metadata: skip the parse on the list's hot path.
-  const metadata = row.public_metadata === '{}' ? {} : (JSON.parse(row.public_metadata) as Record<string, unknown>);
-  if (status === 'revoked') {
-    return {
-      object: 'invitation', id: row.id, email_address: row.email_address, public_metadata: metadata, revoked: true, status,
-      expires_at: row.expires_at, created_at: row.created_at, updated_at: row.updated_at,
-    };
-  }
-  return {
-    object: 'invitation', id: row.id, email_address: row.email_address, public_metadata: metadata, status,
-    url: ticketUrl(baseUrl, row.ticket), expires_at: row.expires_at, created_at: row.created_at, updated_at: row.updated_at,
-  };
+  return JSON.parse(invitationJson(row, now, baseUrl)) as Invitation;
 }
 
 /**
- * toInvitation as JSON text, for the list's hot path: the stored public_metadata is already JSON and
- * goes in as it is, with no parse and no stringify. Same keys, order and values as toInvitation.
+ * The Invitation as JSON text: exactly Clerk's keys in Clerk's order, `revoked` only when true, no `url`
+ * once revoked. The stored public_metadata is already JSON and goes in as it is (the list's hot path).
  */
 export function invitationJson(row: InvitationRow, now: number, baseUrl: string): string {
   const status = effectiveStatus(row, now);
