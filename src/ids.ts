@@ -17,12 +17,25 @@ function randomSlice(n: number): Buffer {
   return pool.subarray(poolAt - n, poolAt);
 }
 
-function base62(bytes: Buffer, width: number): string {
-  let n = BigInt('0x' + bytes.toString('hex'));
+/**
+ * base62 of a big-endian number, by long division over 16-bit digits (a BigInt per call was a third of an
+ * invitation's id cost). Digits of the quotient that are all zero drop off, so the loop shrinks as it goes.
+ */
+export function base62(bytes: Buffer, width: number): string {
+  const digits: number[] = [];
+  if (bytes.length % 2 === 1) digits.push(bytes[0]!);
+  for (let i = bytes.length % 2; i < bytes.length; i += 2) digits.push((bytes[i]! << 8) | bytes[i + 1]!);
   let out = '';
-  while (n > 0n) {
-    out = ALPHABET[Number(n % 62n)] + out;
-    n /= 62n;
+  let start = 0;
+  while (start < digits.length) {
+    let rem = 0;
+    for (let i = start; i < digits.length; i++) {
+      const acc = rem * 65536 + digits[i]!;
+      digits[i] = Math.floor(acc / 62);
+      rem = acc % 62;
+    }
+    out = ALPHABET[rem] + out;
+    while (start < digits.length && digits[start] === 0) start++;
   }
   return out.padStart(width, '0');
 }
