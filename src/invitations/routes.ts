@@ -1,21 +1,25 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { instanceNow } from '../clock.js';
+import { batchWriter } from '../db/open.js';
 import { invitationJson, toInvitation, type DeletedInvitation } from './model.js';
 import { bulkBody, createBody, invitationParams, listQuery } from './schemas.js';
 
 /** Clerk's five invitation routes, mounted under /v1. */
 const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
   const { invitations } = app;
+  // Writes are group-committed: each runs in its own savepoint of a shared transaction (see batchWriter).
+  const write = batchWriter(app.db);
 
   app.post('/invitations', { schema: { body: createBody } }, async (request) => {
     const now = instanceNow(request.instance);
-    const row = invitations.create(request.instance.id, now, request.body);
+    const row = await write(() => invitations.create(request.instance.id, now, request.body));
     return toInvitation(row, now, app.publicUrl);
   });
 
   app.post('/invitations/bulk', { schema: { body: bulkBody } }, async (request) => {
     const now = instanceNow(request.instance);
-    return invitations.createBulk(request.instance.id, now, request.body).map((row) => toInvitation(row, now, app.publicUrl));
+    const rows = await write(() => invitations.createBulk(request.instance.id, now, request.body));
+    return rows.map((row) => toInvitation(row, now, app.publicUrl));
   });
 
   // The busiest route: its JSON is written from the rows directly (see invitationJson).
@@ -28,11 +32,12 @@ const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/invitations/:invitation_id/revoke', { schema: { params: invitationParams } }, async (request) => {
     const now = instanceNow(request.instance);
-    return toInvitation(invitations.revoke(request.instance.id, now, request.params.invitation_id), now, app.publicUrl);
+    const row = await write(() => invitations.revoke(request.instance.id, now, request.params.invitation_id));
+    return toInvitation(row, now, app.publicUrl);
   });
 
   app.delete('/invitations/:invitation_id', { schema: { params: invitationParams } }, async (request): Promise<DeletedInvitation> => {
-    invitations.delete(request.instance.id, request.params.invitation_id);
+    await write(() => invitations.delete(request.instance.id, request.params.invitation_id));
     return { object: 'invitation', id: request.params.invitation_id, deleted: true };
   });
 };
