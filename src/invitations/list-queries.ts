@@ -61,7 +61,7 @@ export class ListCounter {
   private readonly counts: Statement;
   private readonly expiredUpTo: Statement;
   private readonly live: Statement;
-  private readonly nextExpiry: Statement;
+  private readonly nextExpiry_: Statement;
   private readonly expiredCache = new Map<number, { changes: number; from: number; until: number; expired: number }>();
 
   constructor(db: DB) {
@@ -70,7 +70,7 @@ export class ListCounter {
       WHERE instance_id = ? AND status = 'pending' AND expires_at <= ? LIMIT ?)`).pluck();
     this.live = db.prepare(`SELECT count(*) FROM invitations
       WHERE instance_id = ? AND status = 'pending' AND expires_at > ?`).pluck();
-    this.nextExpiry = db.prepare(`SELECT min(expires_at) FROM invitations
+    this.nextExpiry_ = db.prepare(`SELECT min(expires_at) FROM invitations
       WHERE instance_id = ? AND status = 'pending' AND expires_at > ?`).pluck();
   }
 
@@ -87,13 +87,18 @@ export class ListCounter {
     return f.expiry === 'live' ? total - expired : total - (pending - expired);
   }
 
+  /** The next instance time at which a live pending invitation expires (Infinity when none will). */
+  nextExpiry(instanceId: number, now: number): number {
+    return (this.nextExpiry_.get(instanceId, now) as number | null) ?? Number.POSITIVE_INFINITY;
+  }
+
   private expired(instanceId: number, now: number, pending: number, changes: number): number {
     const cached = this.expiredCache.get(instanceId);
     if (cached && cached.changes === changes && now >= cached.from && now < cached.until) return cached.expired;
     const cap = Math.ceil(pending / 2) + 1;
     const upTo = this.expiredUpTo.get(instanceId, now, cap) as number;
     const expired = upTo < cap ? upTo : pending - (this.live.get(instanceId, now) as number);
-    const until = (this.nextExpiry.get(instanceId, now) as number | null) ?? Number.POSITIVE_INFINITY;
+    const until = this.nextExpiry(instanceId, now);
     this.expiredCache.set(instanceId, { changes, from: now, until, expired });
     return expired;
   }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { instanceNow } from '../clock.js';
 import { batchWriter } from '../db/open.js';
-import { invitationJson, toInvitation, type DeletedInvitation } from './model.js';
+import { toInvitation, type DeletedInvitation } from './model.js';
 import { bulkBody, createBody, invitationParams, listQuery } from './schemas.js';
 
 /** Clerk's five invitation routes, mounted under /v1. */
@@ -22,12 +22,10 @@ const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
     return rows.map((row) => toInvitation(row, now, app.publicUrl));
   });
 
-  // The busiest route: its JSON is written from the rows directly (see invitationJson).
+  // The busiest route: its JSON is written from the rows directly (see invitationJson), and cached (ListCache).
   app.get('/invitations', { schema: { querystring: listQuery } }, async (request, reply) => {
-    const now = instanceNow(request.instance);
-    const { rows, total } = invitations.list(request.instance.id, now, request.query);
-    const data = `[${rows.map((row) => invitationJson(row, now, app.publicUrl)).join(',')}]`;
-    return reply.type('application/json').send(total === undefined ? data : `{"data":${data},"total_count":${total}}`);
+    const body = invitations.listJson(request.instance.id, instanceNow(request.instance), request.query, app.publicUrl);
+    return reply.type('application/json').send(body);
   });
 
   app.post('/invitations/:invitation_id/revoke', { schema: { params: invitationParams } }, async (request) => {

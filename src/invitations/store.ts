@@ -2,8 +2,9 @@ import type { Statement } from 'better-sqlite3';
 import { immediateWriter, type DB, type Writer } from '../db/open.js';
 import { errors } from '../errors.js';
 import { emailId, invitationId, ticketToken } from '../ids.js';
+import { ListCache } from './list-cache.js';
 import { ListCounter, listSql, listWhere, rowFromArray, statusFilter, type OrderColumn } from './list-queries.js';
-import { ticketUrl, type InvitationRow, type Status, type TemplateSlug } from './model.js';
+import { invitationJson, ticketUrl, type InvitationRow, type Status, type TemplateSlug } from './model.js';
 
 const DAY_MS = 86_400_000;
 
@@ -41,6 +42,7 @@ const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 export class InvitationStore {
   private readonly listCache = new Map<string, { rows: Statement; count: Statement | undefined }>();
   private readonly counter: ListCounter;
+  private readonly pages: ListCache;
   private readonly byId: Statement;
   private readonly pendingFor: Statement;
   private readonly userExists: Statement;
@@ -67,6 +69,7 @@ export class InvitationStore {
     this.remove = db.prepare('DELETE FROM invitations WHERE instance_id = ? AND id = ?');
     this.removeEmails = db.prepare('DELETE FROM emails WHERE instance_id = ? AND invitation_id = ?');
     this.counter = new ListCounter(db);
+    this.pages = new ListCache(db);
     this.immediate = immediateWriter(db);
   }
 
@@ -122,6 +125,29 @@ export class InvitationStore {
         ticketUrl(this.baseUrl(), row.ticket), row.redirect_url, now);
     }
     return row;
+  }
+
+  /**
+   * The list response's body: a cached page while the instance's version and the page's span of instance
+   * time hold (see ListCache), else rendered from list(). The version is read before the page, so a write
+   * landing in between leaves a page stored under the older version: the next request misses, never
+   * serves stale.
+   */
+  listJson(instanceId: number, now: number, q: ListQuery, baseUrl: string): string {
+    const key = [instanceId, q.statuses.join(','), q.orderBy, q.descending, q.limit, q.offset, q.withTotal, baseUrl,
+      q.query === undefined ? '-' : `+${q.query}`].join('\n');
+    const version = this.pages.version(instanceId);
+    const cached = this.pages.get(key, version, now);
+    if (cached !== undefined) return cached;
+    const { rows, total } = this.list(instanceId, now, q);
+    const data = `[${rows.map((row) => invitationJson(row, now, baseUrl)).join(',')}]`;
+    const body = total === undefined ? data : `{"data":${data},"total_count":${total}}`;
+    // Until the first live pending row on the page expires; with a pending/expired filter, until any does.
+    let until = Number.POSITIVE_INFINITY;
+    for (const row of rows) if (row.status === 'pending' && row.expires_at > now) until = Math.min(until, row.expires_at);
+    if (statusFilter(q.statuses).expiry !== 'any') until = Math.min(until, this.counter.nextExpiry(instanceId, now));
+    this.pages.set(key, { version, from: now, until, body });
+    return body;
   }
 
   /** One page in a total, stable order; total_count from maintained counters, except for a substring query. */

@@ -1,0 +1,121 @@
+import { join } from 'node:path';
+import t, { type Test } from 'tap';
+import { ListCache, LIST_CACHE_LIMITS } from '../src/invitations/list-cache.js';
+import { openDatabase, closeDatabase } from '../src/db/open.js';
+import { build, call, DAY_MS, invite, JSON_TYPE, setClockOffset, type Reply } from './helper.js';
+
+const LIST = '/v1/invitations?paginated=true&limit=2';
+const PENDING = '/v1/invitations?paginated=true&limit=1&status=pending';
+
+type Page = { data: { id: string; email_address: string; status: string; updated_at: number }[]; total_count: number };
+
+/** Two servers on one file: `app` serves from its cache; `fresh` is started anew for each check, with none. */
+async function pair(t: Test) {
+  const databasePath = join(t.testdir(), 'shared.db');
+  const app = await build(t, { databasePath });
+  const list = async (url: string): Promise<Reply> => {
+    const r = await call(app, { method: 'GET', url });
+    const fresh = await build(t, { databasePath });
+    const truth = await call(fresh, { method: 'GET', url });
+    await fresh.close();
+    t.same({ status: r.status, type: r.type, body: r.body }, { status: 200, type: JSON_TYPE, body: truth.body },
+      `${url}: the same as a server that has cached nothing`);
+    return r;
+  };
+  return { app, databasePath, list };
+}
+
+t.test('a write by this server changes the next page', async (t) => {
+  const { app, list } = await pair(t);
+  await invite(app, { email_address: 'a@example.com' });
+  t.equal(((await list(LIST)).body as Page).total_count, 1);
+  await list(LIST);
+  await invite(app, { email_address: 'b@example.com' });
+  const after = (await list(LIST)).body as Page;
+  t.same(after.data.map((i) => i.email_address), ['b@example.com', 'a@example.com']);
+  await call(app, { method: 'POST', url: `/v1/invitations/${after.data[0]!.id}/revoke` });
+  t.same(((await list(LIST)).body as Page).data.map((i) => i.email_address), ['a@example.com'], 'revoked left out');
+  await call(app, { method: 'DELETE', url: `/v1/invitations/${after.data[1]!.id}` });
+  t.same((await list(LIST)).body, { data: [], total_count: 0 }, 'deleted');
+});
+
+t.test('a write by another server on the same file changes the next page', async (t) => {
+  const { app, databasePath, list } = await pair(t);
+  await invite(app, { email_address: 'a@example.com' });
+  await list(LIST);
+  const other = await build(t, { databasePath });
+  await invite(other, { email_address: 'b@example.com' });
+  t.equal(((await list(LIST)).body as Page).total_count, 2);
+  await call(other, { method: 'POST', url: '/_emulator/reset' });
+  t.same((await list(LIST)).body, { data: [], total_count: 0 }, 'reset by the other server');
+  await invite(other, { email_address: 'c@example.com' });
+  await invite(other, { email_address: 'd@example.com' });
+  t.same(((await list(LIST)).body as Page).data.map((i) => i.email_address), ['d@example.com', 'c@example.com'],
+    'as many changes as before the reset still change the page');
+});
+
+t.test('any update of a row changes the page, not only a status change', async (t) => {
+  const { app, list } = await pair(t);
+  const inv = await invite(app, { email_address: 'a@example.com' });
+  await list(LIST);
+  app.db.prepare('UPDATE invitations SET updated_at = updated_at + 5 WHERE id = ?').run(inv['id']);
+  t.equal(((await list(LIST)).body as Page).data[0]!.updated_at, inv['updated_at'] + 5);
+});
+
+t.test('a row on the page turns expired when the clock passes its expires_at, and back when the clock returns', async (t) => {
+  const { app, list } = await pair(t);
+  await invite(app, { email_address: 'a@example.com', expires_in_days: 1 });
+  t.equal(((await list(LIST)).body as Page).data[0]!.status, 'pending');
+  setClockOffset(app, DAY_MS + 1000);
+  t.equal(((await list(LIST)).body as Page).data[0]!.status, 'expired');
+  setClockOffset(app, 0);
+  t.equal(((await list(LIST)).body as Page).data[0]!.status, 'pending', 'the clock moved back');
+});
+
+t.test('with status=pending, a row expiring off the page still changes total_count', async (t) => {
+  const { app, list } = await pair(t);
+  await invite(app, { email_address: 'old@example.com', expires_in_days: 1 });
+  await invite(app, { email_address: 'b@example.com' });
+  await invite(app, { email_address: 'new@example.com' });
+  const before = (await list(PENDING)).body as Page;
+  t.same({ first: before.data[0]!.email_address, total: before.total_count }, { first: 'new@example.com', total: 3 });
+  setClockOffset(app, DAY_MS + 1000);
+  const after = (await list(PENDING)).body as Page;
+  t.same({ first: after.data[0]!.email_address, total: after.total_count }, { first: 'new@example.com', total: 2 });
+  const expired = (await list('/v1/invitations?paginated=true&status=expired')).body as Page;
+  t.same(expired.data.map((i) => i.email_address), ['old@example.com']);
+});
+
+t.test('pages are per instance, per query and per link base', async (t) => {
+  const { app, list } = await pair(t);
+  await invite(app, { email_address: 'a@example.com' });
+  await invite(app, { email_address: 'b@example.com' }, 'sk_test_other');
+  await list(LIST);
+  const other = await call(app, { method: 'GET', url: LIST, key: 'sk_test_other' });
+  t.same((other.body as Page).data.map((i) => i.email_address), ['b@example.com'], 'another key, another instance');
+  t.same(((await list(`${LIST}&query=zzz`)).body as Page).total_count, 0);
+  t.same((await list('/v1/invitations?limit=2')).body instanceof Array, true, 'unpaginated: a bare array');
+  app.publicUrl = 'http://emulator.test:9999';
+  const moved = await call(app, { method: 'GET', url: LIST });
+  t.match((moved.body as Page).data[0], { url: /^http:\/\/emulator\.test:9999\/v1\/tickets\/accept\?ticket=/ });
+});
+
+t.test('the cache keeps at most its page and byte limits, oldest out first', async (t) => {
+  const db = openDatabase(':memory:');
+  t.teardown(() => closeDatabase(db));
+  const cache = new ListCache(db);
+  t.equal(cache.version(1), 0, 'an instance with no rows is at version 0');
+  for (let i = 0; i < LIST_CACHE_LIMITS.pages + 10; i++) cache.set(`k${i}`, { version: 0, from: 0, until: 10, body: `[${i}]` });
+  t.equal(cache.size, LIST_CACHE_LIMITS.pages);
+  t.equal(cache.get('k0', 0, 5), undefined, 'the oldest went first');
+  t.equal(cache.get(`k${LIST_CACHE_LIMITS.pages + 9}`, 0, 5), `[${LIST_CACHE_LIMITS.pages + 9}]`);
+  t.equal(cache.get(`k${LIST_CACHE_LIMITS.pages + 9}`, 1, 5), undefined, 'another version');
+  t.equal(cache.get(`k${LIST_CACHE_LIMITS.pages + 9}`, 0, 10), undefined, 'at until');
+  t.equal(cache.get(`k${LIST_CACHE_LIMITS.pages + 9}`, 0, -1), undefined, 'before from');
+  const big = 'x'.repeat(LIST_CACHE_LIMITS.bytes / 5);
+  for (let i = 0; i < 6; i++) cache.set(`big${i}`, { version: 0, from: 0, until: 10, body: big });
+  t.equal(cache.get('big0', 0, 5), undefined, 'bytes bound: the first big page left');
+  t.equal(cache.get('big5', 0, 5), big);
+  cache.set('huge', { version: 0, from: 0, until: 10, body: 'x'.repeat(LIST_CACHE_LIMITS.bytes / 2) });
+  t.equal(cache.get('huge', 0, 5), undefined, 'a page over a quarter of the bound is not kept');
+});
