@@ -1,8 +1,7 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Instance } from './clock.js';
 import type { Config } from './config.js';
-import { InstanceStore } from './db/instances.js';
+import { InstanceStore, type InstanceState } from './db/instances.js';
 import { closeDatabase, openDatabase, type DB } from './db/open.js';
 import emulatorRoutes from './emulator/routes.js';
 import { ClerkError, envelope, errors, toClerkError } from './errors.js';
@@ -27,7 +26,7 @@ declare module 'fastify' {
     publicUrl: string;
   }
   interface FastifyRequest {
-    instance: Instance;
+    instance: InstanceState;
   }
   interface FastifyContextConfig {
     /** No bearer key needed (health, the ticket link, docs). */
@@ -56,6 +55,21 @@ function routeIndex(app: FastifyInstance) {
 const needsKey = (path: string): boolean =>
   path === '/v1' || path.startsWith('/v1/') || path === '/_emulator' || path.startsWith('/_emulator/');
 
+/**
+ * One info line per request, written when it is answered, with what Fastify's two lines carried (Fastify's
+ * "incoming request" line costs as much again: a third of a cached list's time). The arrival line is kept at debug.
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    request.log.debug({ req: request }, 'incoming request');
+  }
+
+  override requestCompleted(err: Error | null, request: FastifyRequest, reply: FastifyReply): void {
+    if (err) reply.log.error({ req: request, res: reply, err, responseTime: reply.elapsedTime }, 'request errored');
+    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
+}
+
 /** The caller's logger options (level, stream…) with the redaction that must always apply on top. */
 function loggerOptions(config: Config, given: FastifyServerOptions['logger']): NonNullable<FastifyServerOptions['logger']> {
   if (given === false) return false;
@@ -81,6 +95,7 @@ export async function buildApp(config: Config, options: FastifyServerOptions = {
   const app = Fastify({
     logger: loggerOptions(config, logger),
     genReqId: traceId,
+    logController: new OneLinePerRequest(),
     requestIdHeader: false,
     bodyLimit: BODY_LIMIT,
     clientErrorHandler,
@@ -109,7 +124,7 @@ export async function buildApp(config: Config, options: FastifyServerOptions = {
   app.decorate('publicUrl', publicUrl);
   app.decorate('instances', new InstanceStore(db));
   app.decorate('invitations', new InvitationStore(db, () => app.publicUrl));
-  app.decorateRequest('instance', null as unknown as Instance);
+  app.decorateRequest('instance', null as unknown as InstanceState);
   app.addHook('onClose', async () => closeDatabase(db));
   if (seeded) app.log.info({ seed_file: config.seedFile, ...seeded }, 'seed loaded');
 

@@ -143,9 +143,26 @@ t.test('clerk_trace_id is the request id of the log lines of that request', asyn
     t.notOk(seen.has(trace), 'a new id per request');
     seen.add(trace);
     const lines = logs.lines.filter((l) => l['reqId'] === trace);
-    t.ok(lines.some((l) => l['msg'] === 'incoming request'), 'the request line carries the trace id');
-    t.ok(lines.some((l) => l['msg'] === 'request completed' && (l['res'] as { statusCode: number }).statusCode === r.status));
+    const completed = lines.filter((l) => l['msg'] === 'request completed');
+    t.equal(completed.length, 1, 'one line per request, carrying the trace id');
+    t.match(completed[0], { level: 30, req: { method: /^(GET|POST)$/, url: /^\/v1\//, host: 'localhost:80', remoteAddress: '127.0.0.1' },
+      res: { statusCode: r.status }, responseTime: Number });
+    t.notOk(lines.some((l) => l['msg'] === 'incoming request'), 'no line at arrival at info');
   }
+});
+
+t.test('at debug, each request also gets a line when it arrives', async (t) => {
+  const logs = logCapture();
+  const app = await buildApp(defaultConfig({ logLevel: 'debug' }), { logger: { level: 'debug', stream: logs.stream } });
+  t.teardown(() => app.close());
+  t.equal((await call(app, { method: 'GET', url: '/v1/invitations?limit=1' })).status, 200);
+  t.equal((await call(app, { method: 'GET', url: '/v1/missing' })).status, 404);
+  const lines = logs.lines.filter((l) => l['msg'] === 'incoming request' || l['msg'] === 'request completed');
+  t.same(lines.map((l) => [l['msg'], (l['req'] as { url: string }).url]), [
+    ['incoming request', '/v1/invitations?limit=1'], ['request completed', '/v1/invitations?limit=1'],
+    ['incoming request', '/v1/missing'], ['request completed', '/v1/missing'],
+  ]);
+  t.equal(lines[0]!['reqId'], lines[1]!['reqId'], 'both lines of a request carry its id');
 });
 
 t.test('an x-request-id sent by a client does not replace the trace id', async (t) => {

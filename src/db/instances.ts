@@ -2,6 +2,17 @@ import type { Statement } from 'better-sqlite3';
 import type { Instance } from '../clock.js';
 import type { DB } from './open.js';
 
+/**
+ * An instance as a request sees it: its clock, and its list version, the sum of its counters' changes
+ * (migrations 002, 003), read in the same statement so a request reads the database once before its route.
+ */
+export interface InstanceState extends Instance {
+  listVersion: number;
+}
+
+const COLUMNS = `id, clock_offset_ms AS clockOffsetMs,
+  (SELECT total(changes) FROM invitation_counts WHERE instance_id = instances.id) AS listVersion`;
+
 /** Instances by key digest; an instance is created the first time its key is used. */
 export class InstanceStore {
   private readonly find: Statement;
@@ -10,22 +21,22 @@ export class InstanceStore {
   private readonly setOffset: Statement;
 
   constructor(db: DB) {
-    this.find = db.prepare('SELECT id, clock_offset_ms AS clockOffsetMs FROM instances WHERE key_digest = ?');
-    this.findById = db.prepare('SELECT id, clock_offset_ms AS clockOffsetMs FROM instances WHERE id = ?');
+    this.find = db.prepare(`SELECT ${COLUMNS} FROM instances WHERE key_digest = ?`);
+    this.findById = db.prepare(`SELECT ${COLUMNS} FROM instances WHERE id = ?`);
     this.create = db.prepare('INSERT INTO instances (key_digest, created_at) VALUES (?, ?) ON CONFLICT (key_digest) DO NOTHING');
     this.setOffset = db.prepare('UPDATE instances SET clock_offset_ms = ? WHERE id = ?');
   }
 
-  resolve(digest: Buffer, now: number): Instance {
-    const found = this.find.get(digest) as Instance | undefined;
+  resolve(digest: Buffer, now: number): InstanceState {
+    const found = this.find.get(digest) as InstanceState | undefined;
     if (found) return found;
     this.create.run(digest, now);
-    return this.find.get(digest) as Instance;
+    return this.find.get(digest) as InstanceState;
   }
 
   /** A known instance by id: a rowid lookup, so its clock offset is always the stored one (another process may set it). */
-  byId(id: number): Instance | undefined {
-    return this.findById.get(id) as Instance | undefined;
+  byId(id: number): InstanceState | undefined {
+    return this.findById.get(id) as InstanceState | undefined;
   }
 
   setClockOffset(instanceId: number, offsetMs: number): void {

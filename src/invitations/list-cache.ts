@@ -1,6 +1,3 @@
-import type { Statement } from 'better-sqlite3';
-import type { DB } from '../db/open.js';
-
 interface Page {
   version: number;
   /** The page is right for instance clocks in [from, until): a row on it, or in its filter, expires at until. */
@@ -14,23 +11,14 @@ export const LIST_CACHE_LIMITS = { pages: 512, bytes: 8 * 1024 * 1024 };
 
 /**
  * Rendered list pages, reused while nothing in the instance has changed. The version is read from the
- * database on every request (the sum of the instance's counters' `changes`, bumped by triggers inside
- * every writing transaction, migrations 002 and 003), so a write by this process or any other on the
- * same file makes every cached page of that instance stale at once. The clock is an input too: a page is
+ * database with the instance on every request (InstanceState.listVersion: the sum of the instance's
+ * counters' `changes`, bumped by triggers inside every writing transaction), so a write by this process
+ * or any other on the same file makes every cached page of that instance stale at once. The clock is an input too: a page is
  * kept only for the span of instance time in which none of its statuses, nor its filter's matches, change.
  */
 export class ListCache {
   private readonly pages = new Map<string, Page>();
   private bytes = 0;
-  private readonly versionOf: Statement;
-
-  constructor(db: DB) {
-    this.versionOf = db.prepare('SELECT total(changes) FROM invitation_counts WHERE instance_id = ?').pluck();
-  }
-
-  version(instanceId: number): number {
-    return this.versionOf.get(instanceId) as number;
-  }
 
   get(key: string, version: number, now: number): string | undefined {
     const page = this.pages.get(key);

@@ -24,7 +24,7 @@ const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
 
   // The busiest route: its JSON is written from the rows directly (see invitationJson), and cached (ListCache).
   app.get('/invitations', { schema: { querystring: listQuery } }, async (request, reply) => {
-    const body = invitations.listJson(request.instance.id, instanceNow(request.instance), request.query, app.publicUrl);
+    const body = invitations.listJson(request.instance, instanceNow(request.instance), request.query, app.publicUrl);
     return reply.type('application/json').send(body);
   });
 

@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import type { InstanceState } from '../db/instances.js';
 import { immediateWriter, type DB, type Writer } from '../db/open.js';
 import { errors } from '../errors.js';
 import { emailId, invitationId, ticketToken } from '../ids.js';
@@ -69,7 +70,7 @@ export class InvitationStore {
     this.remove = db.prepare('DELETE FROM invitations WHERE instance_id = ? AND id = ?');
     this.removeEmails = db.prepare('DELETE FROM emails WHERE instance_id = ? AND invitation_id = ?');
     this.counter = new ListCounter(db);
-    this.pages = new ListCache(db);
+    this.pages = new ListCache();
     this.immediate = immediateWriter(db);
   }
 
@@ -129,14 +130,14 @@ export class InvitationStore {
 
   /**
    * The list response's body: a cached page while the instance's version and the page's span of instance
-   * time hold (see ListCache), else rendered from list(). The version is read before the page, so a write
-   * landing in between leaves a page stored under the older version: the next request misses, never
-   * serves stale.
+   * time hold (see ListCache), else rendered from list(). The version must have been read before the page
+   * (it comes with the request's instance), so a write landing in between leaves a page stored under the
+   * older version: the next request misses, never serves stale.
    */
-  listJson(instanceId: number, now: number, q: ListQuery, baseUrl: string): string {
+  listJson(instance: InstanceState, now: number, q: ListQuery, baseUrl: string): string {
+    const { id: instanceId, listVersion: version } = instance;
     const key = [instanceId, q.statuses.join(','), q.orderBy, q.descending, q.limit, q.offset, q.withTotal, baseUrl,
       q.query === undefined ? '-' : `+${q.query}`].join('\n');
-    const version = this.pages.version(instanceId);
     const cached = this.pages.get(key, version, now);
     if (cached !== undefined) return cached;
     const { rows, total } = this.list(instanceId, now, q);

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { realNow, type Instance } from '../clock.js';
+import { realNow } from '../clock.js';
+import type { InstanceState } from '../db/instances.js';
 import { SECRET_KEY_PATTERN } from '../config.js';
 import type { InstanceStore } from '../db/instances.js';
 import { errors } from '../errors.js';
@@ -36,9 +37,10 @@ export function createAuthenticator(store: InstanceStore, lockedKeys: string[]) 
   };
   // Accepted keys → instance id, so a known key costs no SHA-256 and no digest lookup. Only keys that
   // passed the checks below enter it; instances are never deleted, so an id stays valid. The clock
-  // offset is not cached: it is read by id on every request, as another process may change it.
+  // offset and list version are not cached: they are read by id on every request, as another process
+  // may change them.
   const known = new Map<string, number>();
-  return (request: FastifyRequest): Instance => {
+  return (request: FastifyRequest): InstanceState => {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? BEARER.exec(header) : null;
     if (!match) throw errors.authHeaderInvalid();
