@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Instance } from '../clock.js';
+import { CommitWatch } from './commit-watch.js';
 import type { DB } from './open.js';
 
 /**
@@ -13,18 +14,24 @@ export interface InstanceState extends Instance {
 const COLUMNS = `id, clock_offset_ms AS clockOffsetMs,
   (SELECT total(changes) FROM invitation_counts WHERE instance_id = instances.id) AS listVersion`;
 
+const MAX_STATES = 10_000;
+
 /** Instances by key digest; an instance is created the first time its key is used. */
 export class InstanceStore {
   private readonly find: Statement;
   private readonly findById: Statement;
   private readonly create: Statement;
   private readonly setOffset: Statement;
+  private readonly watch: CommitWatch;
+  /** Instances as last read, kept until any transaction commits anywhere (see CommitWatch). */
+  private readonly states = new Map<number, InstanceState>();
 
   constructor(db: DB) {
     this.find = db.prepare(`SELECT ${COLUMNS} FROM instances WHERE key_digest = ?`);
     this.findById = db.prepare(`SELECT ${COLUMNS} FROM instances WHERE id = ?`);
     this.create = db.prepare('INSERT INTO instances (key_digest, created_at) VALUES (?, ?) ON CONFLICT (key_digest) DO NOTHING');
     this.setOffset = db.prepare('UPDATE instances SET clock_offset_ms = ? WHERE id = ?');
+    this.watch = new CommitWatch(db);
   }
 
   resolve(digest: Buffer, now: number): InstanceState {
@@ -34,9 +41,22 @@ export class InstanceStore {
     return this.find.get(digest) as InstanceState;
   }
 
-  /** A known instance by id: a rowid lookup, so its clock offset is always the stored one (another process may set it). */
+  /**
+   * A known instance by id, as stored now: its clock offset and list version may have been changed by
+   * another process. Read again only when a transaction has committed since it was last read.
+   */
   byId(id: number): InstanceState | undefined {
-    return this.findById.get(id) as InstanceState | undefined;
+    if (this.watch.moved() || this.states.size >= MAX_STATES) this.states.clear();
+    let state = this.states.get(id);
+    if (!state) {
+      state = this.findById.get(id) as InstanceState | undefined;
+      if (state) this.states.set(id, state);
+    }
+    return state;
+  }
+
+  close(): void {
+    this.watch.close();
   }
 
   setClockOffset(instanceId: number, offsetMs: number): void {

@@ -8,9 +8,6 @@ import { errors } from '../errors.js';
 
 export const digestKey = (key: string): Buffer => createHash('sha256').update(key).digest();
 
-/** Logs never print a whole key. */
-export const redactKey = (key: string): string => `${key.slice(0, 12)}…`;
-
 const BEARER = /^Bearer +(\S+) *$/i;
 const API_VERSION = /^\d{4}-\d{2}-\d{2}$/;
 
