@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { instanceNow } from '../clock.js';
 import { batchWriter } from '../db/open.js';
-import { toInvitation, type DeletedInvitation } from './model.js';
+import { invitationJson, type DeletedInvitation } from './model.js';
 import { bulkBody, createBody, invitationParams, listQuery } from './schemas.js';
 
 /** Clerk's five invitation routes, mounted under /v1. */
@@ -10,16 +10,17 @@ const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
   // Writes are group-committed: each runs in its own savepoint of a shared transaction (see batchWriter).
   const write = batchWriter(app.db);
 
-  app.post('/invitations', { schema: { body: createBody } }, async (request) => {
+  // Responses are sent as invitationJson's text: the same bytes as serializing toInvitation's object.
+  app.post('/invitations', { schema: { body: createBody } }, async (request, reply) => {
     const now = instanceNow(request.instance);
     const row = await write(() => invitations.create(request.instance.id, now, request.body));
-    return toInvitation(row, now, app.publicUrl);
+    return reply.type('application/json').send(invitationJson(row, now, app.publicUrl));
   });
 
-  app.post('/invitations/bulk', { schema: { body: bulkBody } }, async (request) => {
+  app.post('/invitations/bulk', { schema: { body: bulkBody } }, async (request, reply) => {
     const now = instanceNow(request.instance);
     const rows = await write(() => invitations.createBulk(request.instance.id, now, request.body));
-    return rows.map((row) => toInvitation(row, now, app.publicUrl));
+    return reply.type('application/json').send(`[${rows.map((row) => invitationJson(row, now, app.publicUrl)).join(',')}]`);
   });
 
   // The busiest route: its JSON is written from the rows directly (see invitationJson), and cached (ListCache).
@@ -28,10 +29,10 @@ const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
     return reply.type('application/json').send(body);
   });
 
-  app.post('/invitations/:invitation_id/revoke', { schema: { params: invitationParams } }, async (request) => {
+  app.post('/invitations/:invitation_id/revoke', { schema: { params: invitationParams } }, async (request, reply) => {
     const now = instanceNow(request.instance);
     const row = await write(() => invitations.revoke(request.instance.id, now, request.params.invitation_id));
-    return toInvitation(row, now, app.publicUrl);
+    return reply.type('application/json').send(invitationJson(row, now, app.publicUrl));
   });
 
   app.delete('/invitations/:invitation_id', { schema: { params: invitationParams } }, async (request): Promise<DeletedInvitation> => {

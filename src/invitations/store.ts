@@ -61,8 +61,7 @@ export class InvitationStore {
     this.insert = db.prepare(
       `INSERT INTO invitations (instance_id, id, email_address, public_metadata, status, redirect_url, template_slug,
          notify, ticket, expires_at, created_at, updated_at)
-       VALUES (@instance_id, @id, @email_address, @public_metadata, 'pending', @redirect_url, @template_slug,
-         @notify, @ticket, @expires_at, @created_at, @created_at)`);
+       VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)`);
     this.insertEmail = db.prepare(
       `INSERT INTO emails (instance_id, id, to_email_address, template_slug, invitation_id, url, redirect_url, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -120,7 +119,8 @@ export class InvitationStore {
       created_at: now,
       updated_at: now,
     };
-    this.insert.run({ ...row, instance_id: instanceId });
+    this.insert.run(instanceId, row.id, row.email_address, row.public_metadata, row.redirect_url, row.template_slug,
+      row.notify, row.ticket, row.expires_at, row.created_at, row.updated_at);
     if (input.notify) {
       this.insertEmail.run(instanceId, emailId(now), row.email_address, row.template_slug, row.id,
         ticketUrl(this.baseUrl(), row.ticket), row.redirect_url, now);
