@@ -12,24 +12,44 @@ function table(t: Test, path = ':memory:'): DB {
 }
 const keys = (db: DB): string[] => db.prepare('SELECT k FROM t ORDER BY k').pluck().all() as string[];
 
-t.test('writes queued in one turn commit together; one that throws leaves the others', async (t) => {
+t.test('writes queued in one turn commit together; one refused before writing leaves the others', async (t) => {
   const db = table(t);
   const write = batchWriter(db);
   t.equal(batchWriter(db), write, 'one writer per database');
   const insert = db.prepare('INSERT INTO t (k) VALUES (?)');
-  const results = await Promise.allSettled([
-    write(() => insert.run('a').changes),
-    write(() => {
-      insert.run('b');
-      throw new Error('second fails after its insert');
-    }),
-    write(() => insert.run('a').changes),
-    write(() => insert.run('c').changes),
-  ]);
+  const runs: string[] = [];
+  const item = (k: string, refuse = false) => write(() => {
+    runs.push(k);
+    if (refuse) throw new Error(`${k} refused`);
+    return insert.run(k).changes;
+  });
+  const results = await Promise.allSettled([item('a'), item('b', true), item('a'), item('c')]);
   t.same(results.map((r) => r.status), ['fulfilled', 'rejected', 'rejected', 'fulfilled']);
-  t.equal((results[1] as PromiseRejectedResult).reason.message, 'second fails after its insert');
-  t.equal((results[2] as PromiseRejectedResult).reason.code, 'SQLITE_CONSTRAINT_PRIMARYKEY');
-  t.same(keys(db), ['a', 'c'], 'the failed writes left nothing, the others are kept');
+  t.equal((results[1] as PromiseRejectedResult).reason.message, 'b refused');
+  t.equal((results[2] as PromiseRejectedResult).reason.code, 'SQLITE_CONSTRAINT_PRIMARYKEY', 'a failed statement wrote nothing');
+  t.same(keys(db), ['a', 'c']);
+  t.same(runs, ['a', 'b', 'a', 'c'], 'each item ran once, all in the one transaction');
+  t.equal(db.inTransaction, false);
+});
+
+t.test('an item that throws after writing undoes the batch, and every item runs again alone', async (t) => {
+  const db = table(t);
+  const write = batchWriter(db);
+  const insert = db.prepare('INSERT INTO t (k) VALUES (?)');
+  const runs: string[] = [];
+  const results = await Promise.allSettled([
+    write(() => runs.push('a') && insert.run('a').changes),
+    write(() => {
+      runs.push('b');
+      insert.run('b');
+      throw new Error('b fails after its insert');
+    }),
+    write(() => runs.push('c') && insert.run('c').changes),
+  ]);
+  t.same(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+  t.equal((results[1] as PromiseRejectedResult).reason.message, 'b fails after its insert');
+  t.same(keys(db), ['a', 'c'], 'nothing of b is kept');
+  t.same(runs, ['a', 'b', 'a', 'b', 'c'], 'the batch stopped at b, then each item ran in its own transaction');
   t.equal(db.inTransaction, false);
 });
 
