@@ -99,18 +99,33 @@ t.test('pages are per instance, per query and per link base', async (t) => {
   t.match((moved.body as Page).data[0], { url: /^http:\/\/emulator\.test:9999\/v1\/tickets\/accept\?ticket=/ });
 });
 
-t.test('the cache keeps at most its page and byte limits, oldest out first', async (t) => {
+t.test('a full cache takes a new page only if it is asked for more often than the oldest', async (t) => {
   const cache = new ListCache();
-  for (let i = 0; i < LIST_CACHE_LIMITS.pages + 10; i++) cache.set(`k${i}`, { version: 0, from: 0, until: 10, body: `[${i}]` });
+  const page = (body: string) => ({ version: 0, from: 0, until: 10, body });
+  for (let i = 0; i < LIST_CACHE_LIMITS.pages; i++) cache.set(`k${i}`, page(`[${i}]`));
   t.equal(cache.size, LIST_CACHE_LIMITS.pages);
-  t.equal(cache.get('k0', 0, 5), undefined, 'the oldest went first');
-  t.equal(cache.get(`k${LIST_CACHE_LIMITS.pages + 9}`, 0, 5), `[${LIST_CACHE_LIMITS.pages + 9}]`);
-  t.equal(cache.get(`k${LIST_CACHE_LIMITS.pages + 9}`, 1, 5), undefined, 'another version');
-  t.equal(cache.get(`k${LIST_CACHE_LIMITS.pages + 9}`, 0, 10), undefined, 'at until');
-  t.equal(cache.get(`k${LIST_CACHE_LIMITS.pages + 9}`, 0, -1), undefined, 'before from');
+  cache.set('cold', page('[cold]'));
+  t.equal(cache.get('cold', 0, 5), undefined, 'asked for no more than the oldest: not taken');
+  t.equal(cache.size, LIST_CACHE_LIMITS.pages);
+  t.equal(cache.get('k0', 0, 5), '[0]', 'the oldest stayed');
+  for (let i = 0; i < 3; i++) t.equal(cache.get('hot', 0, 5), undefined);
+  cache.set('hot', page('[hot]'));
+  t.equal(cache.get('hot', 0, 5), '[hot]', 'asked for three times: taken');
+  t.equal(cache.get('k0', 0, 5), undefined, 'in place of the oldest');
+  t.equal(cache.size, LIST_CACHE_LIMITS.pages);
+  t.equal(cache.get('hot', 1, 5), undefined, 'another version');
+  t.equal(cache.get('hot', 0, 10), undefined, 'at until');
+  t.equal(cache.get('hot', 0, -1), undefined, 'before from');
+  cache.set('hot', { version: 1, from: 0, until: 10, body: '[hot v1]' });
+  t.equal(cache.get('hot', 1, 5), '[hot v1]', 'a page replaces its own stale one without any admission');
+});
+
+t.test('the cache keeps within its byte bound, oldest out first', async (t) => {
+  const cache = new ListCache();
   const big = 'x'.repeat(LIST_CACHE_LIMITS.bytes / 5);
   for (let i = 0; i < 6; i++) cache.set(`big${i}`, { version: 0, from: 0, until: 10, body: big });
-  t.equal(cache.get('big0', 0, 5), undefined, 'bytes bound: the first big page left');
+  t.equal(cache.size, 5);
+  t.equal(cache.get('big0', 0, 5), undefined, 'the first big page left');
   t.equal(cache.get('big5', 0, 5), big);
   cache.set('huge', { version: 0, from: 0, until: 10, body: 'x'.repeat(LIST_CACHE_LIMITS.bytes / 2) });
   t.equal(cache.get('huge', 0, 5), undefined, 'a page over a quarter of the bound is not kept');

@@ -9,18 +9,34 @@ interface Page {
 /** Bounds on what the cache keeps: pages are a few KiB each; a 500-row page is about 250 KiB. */
 export const LIST_CACHE_LIMITS = { pages: 512, bytes: 8 * 1024 * 1024 };
 
+const FREQUENCY_SLOTS = 4096;
+
+/** FNV-1a of the key, folded to a counter slot (a collision only shares a count). */
+function slot(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (h >>> 0) & (FREQUENCY_SLOTS - 1);
+}
+
 /**
  * Rendered list pages, reused while nothing in the instance has changed. The version is read from the
  * database with the instance on every request (InstanceState.listVersion: the sum of the instance's
  * counters' `changes`, bumped by triggers inside every writing transaction), so a write by this process
  * or any other on the same file makes every cached page of that instance stale at once. The clock is an input too: a page is
  * kept only for the span of instance time in which none of its statuses, nor its filter's matches, change.
+ *
+ * When full, a new page displaces the oldest only if it is asked for more often (TinyLFU's admission, with
+ * a small table of decaying counts): a client paging through more pages than the cache holds would
+ * otherwise replace every page before its next use, and each replaced page is garbage the heap must grow for.
  */
 export class ListCache {
   private readonly pages = new Map<string, Page>();
   private bytes = 0;
+  private readonly asked = new Uint8Array(FREQUENCY_SLOTS);
+  private lookups = 0;
 
   get(key: string, version: number, now: number): string | undefined {
+    this.count(key);
     const page = this.pages.get(key);
     return page && page.version === version && now >= page.from && now < page.until ? page.body : undefined;
   }
@@ -28,12 +44,27 @@ export class ListCache {
   set(key: string, page: Page): void {
     this.delete(key);
     if (page.body.length > LIST_CACHE_LIMITS.bytes / 4) return;
+    const oldest = this.pages.keys().next().value;
+    if (this.pages.size >= LIST_CACHE_LIMITS.pages && oldest !== undefined) {
+      if (this.asked[slot(key)]! <= this.asked[slot(oldest)]!) return;
+      this.delete(oldest);
+    }
     this.pages.set(key, page);
     this.bytes += page.body.length;
-    // Oldest first: Map keeps insertion order.
-    for (const [oldest] of this.pages) {
-      if (this.pages.size <= LIST_CACHE_LIMITS.pages && this.bytes <= LIST_CACHE_LIMITS.bytes) break;
-      this.delete(oldest);
+    // Oldest first (Map keeps insertion order) until within the byte bound.
+    for (const [first] of this.pages) {
+      if (this.bytes <= LIST_CACHE_LIMITS.bytes) break;
+      this.delete(first);
+    }
+  }
+
+  private count(key: string): void {
+    const i = slot(key);
+    if (this.asked[i]! < 255) this.asked[i]!++;
+    // Counts decay, so that what was asked for often long ago gives way to what is asked for now.
+    if (++this.lookups >= FREQUENCY_SLOTS * 8) {
+      this.lookups = 0;
+      for (let j = 0; j < FREQUENCY_SLOTS; j++) this.asked[j]! >>= 1;
     }
   }
 
