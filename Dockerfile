@@ -10,13 +10,15 @@ COPY package.json package-lock.json ./
 # defers the root's `prepare` (the build needs src/), and better-sqlite3's own script runs next.
 RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts ./scripts
 COPY src ./src
 # The compiled addon is all better-sqlite3 needs at run time; its sources and objects are ~25 MB.
 RUN npm run build && npm prune --omit=dev \
  && cd node_modules/better-sqlite3 \
  && rm -rf deps src build/deps build/Release/obj build/Release/obj.target build/Release/.deps build/Release/test_extension.node
 
-# Final stage: production dependencies, the compiled server and its migrations, nothing else.
+# Final stage: production dependencies, the compiled server and its migrations, nothing else. dist holds
+# the CLI bundle's V8 code cache, made by the build with this same Node image, so V8 accepts it.
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4010
 WORKDIR /app

@@ -1,0 +1,77 @@
+// The command line: what dist/cli.js runs, from the bundle (see src/cli.ts).
+import closeWithGrace from 'close-with-grace';
+import { readFileSync } from 'node:fs';
+import { ConfigError, loadConfig, parseCliArgs, SETTINGS } from './config.js';
+import { startServer } from './server.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+function help(): string {
+  const rows = SETTINGS.map((s) => [`--${s.flag}`, s.env, s.default, s.help]);
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length), 4));
+  const line = (r: string[]) => r.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join('  ');
+  return [
+    `clerk-invitations-mock ${pkg.version}: a local emulator of Clerk's Backend API invitations`,
+    '',
+    'Usage: clerk-invitations-mock [serve|healthcheck] [flags]',
+    '',
+    line(['flag', 'env', 'default', 'meaning']),
+    ...rows.map(line),
+    '',
+    'Flags win over environment variables. healthcheck exits 0 when the configured server answers /_emulator/health.',
+  ].join('\n');
+}
+
+async function healthcheck(port: number, host: string): Promise<number> {
+  const target = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  const url = `http://${target.includes(':') ? `[${target}]` : target}:${port}/_emulator/health`;
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
+    return res.ok ? 0 : 1;
+  } catch {
+    return 1;
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseCliArgs(argv);
+  if (args.help) return console.log(help()), 0;
+  if (args.version) return console.log(pkg.version), 0;
+  const config = loadConfig(process.env, argv);
+  if (args.command === 'healthcheck') return healthcheck(config.port, config.host);
+  const server = await startServer(config);
+  const { app } = server;
+  const mode = config.secretKeys.length > 0 ? `locked (${config.secretKeys.length} key${config.secretKeys.length > 1 ? 's' : ''})` : 'open (any sk_test_… or sk_live_… key)';
+  const data = config.databasePath === ':memory:' ? ':memory: (nothing is kept after exit; set DATABASE_PATH to keep data)' : config.databasePath;
+  console.log([
+    `clerk-invitations-mock ${pkg.version} listening on ${server.url}`,
+    `  keys:  ${mode}`,
+    `  data:  ${data}`,
+    `  links: ${app.publicUrl}/v1/tickets/accept?ticket=…`,
+    `  docs:  ${server.url}/docs`,
+    `  point your app at it: CLERK_API_URL=${server.url}`,
+  ].join('\n'));
+  closeWithGrace({ delay: 5000 }, async ({ err, signal }) => {
+    if (err) app.log.error({ err }, 'closing after an error');
+    else app.log.info({ signal }, 'closing');
+    await server.close();
+  });
+  return -1;
+}
+
+/** Runs the command; sets the exit code when it ends, or leaves the server running. */
+export function run(argv: string[]): void {
+  main(argv).then(
+    (code) => {
+      if (code >= 0) process.exitCode = code;
+    },
+    (err: unknown) => {
+      console.error(`clerk-invitations-mock: ${err instanceof ConfigError ? err.message : (err as Error).message ?? String(err)}`);
+      process.exitCode = 1;
+    },
+  );
+}
+
+// For the build's warm-up run, which makes the bundle's code cache (build/bundle-cli.mjs).
+export { loadConfig } from './config.js';
+export { startServer } from './server.js';
