@@ -1,0 +1,29 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import t from 'tap';
+
+const run = promisify(execFile);
+const MODULE = fileURLToPath(new URL('../src/young-generation.ts', import.meta.url));
+
+// In a child process, whose V8 flags this changes: keep everything alive so that V8 grows the young
+// generation as fast as it can (to 32 MiB with Node 20's defaults), yielding so that GC entries arrive.
+const script = (cap: boolean) => `
+  import v8 from 'node:v8';
+  const { capYoungGeneration } = await import(${JSON.stringify(MODULE)});
+  if (${cap}) capYoungGeneration(1);
+  const kept = [];
+  for (let round = 0; round < 40; round++) {
+    for (let i = 0; i < 20000; i++) kept.push({ i, s: 'x' + i });
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  console.log(v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 2 ** 20);`;
+
+const newSpaceMiB = async (cap: boolean): Promise<number> =>
+  Number((await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(cap)])).stdout);
+
+t.test('capYoungGeneration stops the young generation growing soon after the cap', async (t) => {
+  const [capped, free] = await Promise.all([newSpaceMiB(true), newSpaceMiB(false)]);
+  t.ok(capped <= 8, `capped at 1 MiB per semi-space: ${capped} MiB in all (one or two late doublings allowed)`);
+  t.ok(free > capped, `uncapped it grows further: ${free} MiB`);
+});
