@@ -11,6 +11,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
+# The build starts the bundled server once (its code cache), which migrates a database.
+COPY migrations ./migrations
 COPY src ./src
 # The compiled addon is all better-sqlite3 needs at run time; its sources and objects are ~25 MB.
 RUN npm run build && npm prune --omit=dev \
