@@ -40,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
   if (args.version) return console.log(pkg.version), 0;
   const config = loadConfig(process.env, argv);
   if (args.command === 'healthcheck') return healthcheck(config.port, config.host);
-  capYoungGeneration(8);
+  capYoungGeneration(4);
   const server = await startServer(config);
   const { app } = server;
   const mode = config.secretKeys.length > 0 ? `locked (${config.secretKeys.length} key${config.secretKeys.length > 1 ? 's' : ''})` : 'open (any sk_test_… or sk_live_… key)';
