@@ -1,10 +1,19 @@
 import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import t, { type Test } from 'tap';
 import { ListCache, LIST_CACHE_LIMITS } from '../src/invitations/list-cache.js';
 import { build, call, DAY_MS, invite, JSON_TYPE, setClockOffset, type Reply } from './helper.js';
 
 const LIST = '/v1/invitations?paginated=true&limit=2';
 const PENDING = '/v1/invitations?paginated=true&limit=1&status=pending';
+
+/** Invites at a clock 10 s later than the previous one, so that the newest-first order is certain. */
+async function inviteInTurn(app: FastifyInstance, email: string, extra: Record<string, unknown> = {}, key?: string) {
+  turn += 10_000;
+  setClockOffset(app, turn, key);
+  return invite(app, { email_address: email, ...extra }, key);
+}
+let turn = 0;
 
 type Page = { data: { id: string; email_address: string; status: string; updated_at: number }[]; total_count: number };
 
@@ -26,10 +35,10 @@ async function pair(t: Test) {
 
 t.test('a write by this server changes the next page', async (t) => {
   const { app, list } = await pair(t);
-  await invite(app, { email_address: 'a@example.com' });
+  await inviteInTurn(app, 'a@example.com');
   t.equal(((await list(LIST)).body as Page).total_count, 1);
   await list(LIST);
-  await invite(app, { email_address: 'b@example.com' });
+  await inviteInTurn(app, 'b@example.com');
   const after = (await list(LIST)).body as Page;
   t.same(after.data.map((i) => i.email_address), ['b@example.com', 'a@example.com']);
   await call(app, { method: 'POST', url: `/v1/invitations/${after.data[0]!.id}/revoke` });
@@ -40,22 +49,22 @@ t.test('a write by this server changes the next page', async (t) => {
 
 t.test('a write by another server on the same file changes the next page', async (t) => {
   const { app, databasePath, list } = await pair(t);
-  await invite(app, { email_address: 'a@example.com' });
+  await inviteInTurn(app, 'a@example.com');
   await list(LIST);
   const other = await build(t, { databasePath });
-  await invite(other, { email_address: 'b@example.com' });
+  await inviteInTurn(other, 'b@example.com');
   t.equal(((await list(LIST)).body as Page).total_count, 2);
   await call(other, { method: 'POST', url: '/_emulator/reset' });
   t.same((await list(LIST)).body, { data: [], total_count: 0 }, 'reset by the other server');
-  await invite(other, { email_address: 'c@example.com' });
-  await invite(other, { email_address: 'd@example.com' });
+  await inviteInTurn(other, 'c@example.com');
+  await inviteInTurn(other, 'd@example.com');
   t.same(((await list(LIST)).body as Page).data.map((i) => i.email_address), ['d@example.com', 'c@example.com'],
     'as many changes as before the reset still change the page');
 });
 
 t.test('any update of a row changes the page, not only a status change', async (t) => {
   const { app, list } = await pair(t);
-  const inv = await invite(app, { email_address: 'a@example.com' });
+  const inv = await inviteInTurn(app, 'a@example.com');
   await list(LIST);
   app.db.prepare('UPDATE invitations SET updated_at = updated_at + 5 WHERE id = ?').run(inv['id']);
   t.equal(((await list(LIST)).body as Page).data[0]!.updated_at, inv['updated_at'] + 5);
@@ -63,22 +72,22 @@ t.test('any update of a row changes the page, not only a status change', async (
 
 t.test('a row on the page turns expired when the clock passes its expires_at, and back when the clock returns', async (t) => {
   const { app, list } = await pair(t);
-  await invite(app, { email_address: 'a@example.com', expires_in_days: 1 });
+  await inviteInTurn(app, 'a@example.com', { expires_in_days: 1 });
   t.equal(((await list(LIST)).body as Page).data[0]!.status, 'pending');
-  setClockOffset(app, DAY_MS + 1000);
+  setClockOffset(app, turn + DAY_MS + 1000);
   t.equal(((await list(LIST)).body as Page).data[0]!.status, 'expired');
-  setClockOffset(app, 0);
+  setClockOffset(app, turn);
   t.equal(((await list(LIST)).body as Page).data[0]!.status, 'pending', 'the clock moved back');
 });
 
 t.test('with status=pending, a row expiring off the page still changes total_count', async (t) => {
   const { app, list } = await pair(t);
-  await invite(app, { email_address: 'old@example.com', expires_in_days: 1 });
-  await invite(app, { email_address: 'b@example.com' });
-  await invite(app, { email_address: 'new@example.com' });
+  await inviteInTurn(app, 'old@example.com', { expires_in_days: 1 });
+  await inviteInTurn(app, 'b@example.com');
+  await inviteInTurn(app, 'new@example.com');
   const before = (await list(PENDING)).body as Page;
   t.same({ first: before.data[0]!.email_address, total: before.total_count }, { first: 'new@example.com', total: 3 });
-  setClockOffset(app, DAY_MS + 1000);
+  setClockOffset(app, turn + DAY_MS + 1000);
   const after = (await list(PENDING)).body as Page;
   t.same({ first: after.data[0]!.email_address, total: after.total_count }, { first: 'new@example.com', total: 2 });
   const expired = (await list('/v1/invitations?paginated=true&status=expired')).body as Page;
@@ -87,8 +96,8 @@ t.test('with status=pending, a row expiring off the page still changes total_cou
 
 t.test('pages are per instance, per query and per link base', async (t) => {
   const { app, list } = await pair(t);
-  await invite(app, { email_address: 'a@example.com' });
-  await invite(app, { email_address: 'b@example.com' }, 'sk_test_other');
+  await inviteInTurn(app, 'a@example.com');
+  await inviteInTurn(app, 'b@example.com', {}, 'sk_test_other');
   await list(LIST);
   const other = await call(app, { method: 'GET', url: LIST, key: 'sk_test_other' });
   t.same((other.body as Page).data.map((i) => i.email_address), ['b@example.com'], 'another key, another instance');
