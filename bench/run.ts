@@ -33,6 +33,9 @@ const keysFor = (name: string, n: number): string[] => Array.from({ length: n },
 
 const UNCACHED_PAGES = Array.from({ length: 4096 }, (_, i) => `limit=${10 + (i % 8)}&offset=${Math.floor(i / 8)}`);
 
+const UNCACHED_QUERIES = Array.from({ length: 4096 }, (_, i) => String(4000 + i));
+const offsets = (from: number): string[] => Array.from({ length: 4096 }, (_, i) => String(from + i));
+
 function operations(keys: string[], perInstance: number, ids: string[], writes: boolean): Operation[] {
   const list = '/v1/invitations?paginated=true&limit=10';
   const offset = Math.floor(perInstance * 0.9);
@@ -46,6 +49,9 @@ function operations(keys: string[], perInstance: number, ids: string[], writes: 
     { name: 'list order_by=email_address', method: 'GET', path: `${list}&order_by=email_address`, keys },
     { name: 'list query=substring', method: 'GET', path: `${list}&query=ser4242`, keys },
     { name: `list offset=${offset}`, method: 'GET', path: `${list}&offset=${offset}`, keys },
+    // The two linear shapes again, each request a different one, so none is served from the cache.
+    { name: 'list query=substring uncached', method: 'GET', path: `${list}&query=ser{id}`, ids: UNCACHED_QUERIES, keys },
+    { name: `list offset=${offset}+ uncached`, method: 'GET', path: `${list}&offset={id}`, ids: offsets(offset), keys },
     ...(writes ? [
       { name: 'create', method: 'POST', path: '/v1/invitations', body: 'create', keys },
       { name: 'bulk of 10', method: 'POST', path: '/v1/invitations/bulk', body: 'bulk10', keys },
