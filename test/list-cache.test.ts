@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import t, { type Test } from 'tap';
-import { ListCache, LIST_CACHE_LIMITS } from '../src/invitations/list-cache.js';
+import { DECAY_PERIOD, ListCache, LIST_CACHE_LIMITS } from '../src/invitations/list-cache.js';
 import { build, call, DAY_MS, invite, JSON_TYPE, setClockOffset, type Reply } from './helper.js';
 
 const LIST = '/v1/invitations?paginated=true&limit=2';
@@ -127,6 +127,29 @@ t.test('a full cache takes a new page only if it is asked for more often than th
   t.equal(cache.get('hot', 0, -1), undefined, 'before from');
   cache.set('hot', { version: 1, from: 0, until: 10, body: '[hot v1]' });
   t.equal(cache.get('hot', 1, 5), '[hot v1]', 'a page replaces its own stale one without any admission');
+});
+
+t.test('a page hot long ago gives way to a page hot now within about a second of requests', async (t) => {
+  const cache = new ListCache();
+  const page = (body: string) => ({ version: 0, from: 0, until: 10, body });
+  // The first pages in are hot (each asked for hundreds of times), then a scan fills the rest of the cache.
+  for (let i = 0; i < 8; i++) cache.set(`hot${i}`, page(`[hot${i}]`));
+  for (let n = 0; n < 4000; n++) cache.get(`hot${n % 8}`, 0, 5);
+  for (let i = 0; cache.size < LIST_CACHE_LIMITS.pages; i++) {
+    cache.get(`scan${i}`, 0, 5);
+    cache.set(`scan${i}`, page(`[scan${i}]`));
+  }
+  // Now 8 other pages are asked for, round-robin, each set whenever it misses (as listJson does), for 20k lookups.
+  let lastMiss = -1;
+  for (let n = 0; n < 20_000; n++) {
+    const key = `now${n % 8}`;
+    if (cache.get(key, 0, 5) === undefined) {
+      lastMiss = n;
+      cache.set(key, page(`[${key}]`));
+    }
+  }
+  t.ok(lastMiss >= 0 && lastMiss < 6000, `every one cached from lookup ${lastMiss + 1} on (a decay period is ${DECAY_PERIOD})`);
+  t.equal(cache.get('hot0', 0, 5), undefined, 'a formerly hot page made room');
 });
 
 t.test('the cache keeps within its byte bound, oldest out first', async (t) => {

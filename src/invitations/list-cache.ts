@@ -10,6 +10,10 @@ interface Page {
 export const LIST_CACHE_LIMITS = { pages: 512, bytes: 8 * 1024 * 1024 };
 
 const FREQUENCY_SLOTS = 4096;
+/** Counts stop here (TinyLFU's 4-bit counters): a page that was hot long ago is back to 0 after four halvings. */
+const MAX_COUNT = 15;
+/** Counts halve every this many lookups (TinyLFU's sample: ten times the cache). */
+export const DECAY_PERIOD = LIST_CACHE_LIMITS.pages * 10;
 
 /** FNV-1a of the key, folded to a counter slot (a collision only shares a count). */
 function slot(key: string): number {
@@ -60,9 +64,11 @@ export class ListCache {
 
   private count(key: string): void {
     const i = slot(key);
-    if (this.asked[i]! < 255) this.asked[i]!++;
-    // Counts decay, so that what was asked for often long ago gives way to what is asked for now.
-    if (++this.lookups >= FREQUENCY_SLOTS * 8) {
+    if (this.asked[i]! < MAX_COUNT) this.asked[i]!++;
+    // Counts decay, so that what was asked for often long ago gives way to what is asked for now: within
+    // one period for a page asked for once in every 8 lookups (its count reaches the cap of a formerly hot
+    // page halved once).
+    if (++this.lookups >= DECAY_PERIOD) {
       this.lookups = 0;
       for (let j = 0; j < FREQUENCY_SLOTS; j++) this.asked[j]! >>= 1;
     }
