@@ -11,6 +11,7 @@ import { checkUrl, clientErrorHandler, LIMITS, redactTicket } from './limits.js'
 import { InvitationStore } from './invitations/store.js';
 import { createAuthenticator } from './plugins/auth.js';
 import docs from './plugins/docs.js';
+import { stdoutStream } from './log-stream.js';
 import { loadSeed } from './seed.js';
 import { clerkValidatorCompiler } from './validation.js';
 
@@ -78,9 +79,11 @@ class OneLinePerRequest extends LogController {
  */
 function loggerOptions(config: Config, given: FastifyServerOptions['logger']): NonNullable<FastifyServerOptions['logger']> {
   if (given === false) return false;
+  const options = typeof given === 'object' ? given : {};
   return {
     level: config.logLevel,
-    ...(typeof given === 'object' ? given : {}),
+    ...(options.stream === undefined && options.file === undefined ? { stream: stdoutStream() } : {}),
+    ...options,
     serializers: {
       ...(typeof given === 'object' ? given.serializers : {}),
       req: (req: FastifyRequest) => ({
