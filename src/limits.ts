@@ -18,9 +18,13 @@ export function checkUrl(url: string): void {
   if (url.length > LIMITS.urlChars) throw errors.urlTooLong(LIMITS.urlChars);
   const start = url.indexOf('?');
   if (start === -1) return;
+  // Non-empty parts between '&'s, counted in place: this runs on every request.
   let params = 0;
-  for (const part of url.slice(start + 1).split('&')) {
-    if (part !== '' && ++params > LIMITS.queryParams) throw errors.tooManyQueryParams(LIMITS.queryParams);
+  for (let from = start + 1; from <= url.length; ) {
+    const amp = url.indexOf('&', from);
+    const end = amp === -1 ? url.length : amp;
+    if (end > from && ++params > LIMITS.queryParams) throw errors.tooManyQueryParams(LIMITS.queryParams);
+    from = end + 1;
   }
 }
 
