@@ -47,17 +47,27 @@ t.test('a write by this server changes the next page', async (t) => {
   t.same((await list(LIST)).body, { data: [], total_count: 0 }, 'deleted');
 });
 
+/**
+ * Over HTTP, a request sent after another server's answer is read in a later turn of the event loop than
+ * any request before it (CommitWatch reads the other servers' commits once per turn); inject() has no
+ * sockets, so these tests wait for that turn.
+ */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 t.test('a write by another server on the same file changes the next page', async (t) => {
   const { app, databasePath, list } = await pair(t);
   await inviteInTurn(app, 'a@example.com');
   await list(LIST);
   const other = await build(t, { databasePath });
   await inviteInTurn(other, 'b@example.com');
+  await nextTurn();
   t.equal(((await list(LIST)).body as Page).total_count, 2);
   await call(other, { method: 'POST', url: '/_emulator/reset' });
+  await nextTurn();
   t.same((await list(LIST)).body, { data: [], total_count: 0 }, 'reset by the other server');
   await inviteInTurn(other, 'c@example.com');
   await inviteInTurn(other, 'd@example.com');
+  await nextTurn();
   t.same(((await list(LIST)).body as Page).data.map((i) => i.email_address), ['d@example.com', 'c@example.com'],
     'as many changes as before the reset still change the page');
 });

@@ -6,17 +6,23 @@ import type { DB } from './open.js';
 const HEADER_BYTES = 48;
 
 /**
- * Tells, without a statement, whether any transaction has committed to the database since the last call,
- * by this process or any other. A statement costs a read transaction (file locks, a size check: about
- * 10 µs in a busy server); this costs one 48-byte read.
+ * Tells, cheaply, whether any transaction has committed to the database since the last call, by this
+ * process or any other. A statement that reads the database costs a read transaction (file locks, a size
+ * check: about 10 µs in a busy server); this costs a count kept in memory and, once per turn of the event
+ * loop, one 48-byte read.
  *
- * A WAL database's readers find the latest commit through the WAL-index header at the start of its -shm
- * file, which every commit rewrites (its iChange counter, frame count and salts), by any process. So two
- * equal reads of it mean no commit in between. A read torn by a commit in flight differs, and only costs
- * a needless re-read. Callers must read through this before they read the database: a commit between
- * the two is then seen by the next call. A :memory: database has no other process and no -shm file: there
- * SQLite's count of this connection's changes stands in (it counts rolled-back changes too: harmless).
- * Where the -shm file cannot be read, every call answers true: always read the database.
+ * This connection's own writes are seen at once, by SQLite's count of its changes (total_changes(): no
+ * table, no lock; it counts rolled-back changes too, which is harmless). Other connections' commits are
+ * seen through the WAL-index header at the start of the -shm file, which every commit rewrites (its
+ * iChange counter, frame count and salts), by any process: two equal reads of it mean no commit in
+ * between, and a read torn by a commit in flight differs, costing only a needless re-read. That read is
+ * made by the first call in each turn of the event loop; later calls in the same turn reuse its answer.
+ * Every request served in a turn was read from its socket before the turn's first call ran (a client
+ * that waits for each answer before it asks again cannot have a request waiting behind another), so a
+ * commit it could have known about is one that completed before the request arrived, and before the read.
+ * Callers must call this before they read the database: a commit between the two is seen by a later call.
+ * A :memory: database has no other process and no -shm file: the count alone answers. Where the -shm file
+ * cannot be read, every call answers true: always read the database.
  */
 export class CommitWatch {
   private readonly fd: number | undefined;
@@ -26,6 +32,11 @@ export class CommitWatch {
   private readonly changes;
   private seenChanges = -1;
   private first = true;
+  /** The -shm header has been read in this turn of the event loop. */
+  private readThisTurn = false;
+  private readonly nextTurn = (): void => {
+    this.readThisTurn = false;
+  };
 
   constructor(db: DB) {
     this.changes = db.prepare('SELECT total_changes()').pluck();
@@ -43,19 +54,23 @@ export class CommitWatch {
 
   /** True when a transaction may have committed since the last call (and on the first call). */
   moved(): boolean {
-    if (this.memory) {
-      const changes = this.changes.get() as number;
-      const moved = changes !== this.seenChanges;
-      this.seenChanges = changes;
-      return moved;
-    }
+    const changes = this.changes.get() as number;
+    const own = changes !== this.seenChanges;
+    this.seenChanges = changes;
+    if (this.memory) return own;
     if (this.fd === undefined) return true;
+    // Nothing written by this connection, and the header already read this turn: that answer stands.
+    if (!own && this.readThisTurn) return false;
+    if (!this.readThisTurn) {
+      this.readThisTurn = true;
+      setImmediate(this.nextTurn);
+    }
     try {
       if (readSync(this.fd, this.header, 0, HEADER_BYTES, 0) !== HEADER_BYTES) return true;
     } catch {
       return true;
     }
-    const moved = this.first || !this.header.equals(this.seen);
+    const moved = own || this.first || !this.header.equals(this.seen);
     this.first = false;
     if (moved) this.header.copy(this.seen);
     return moved;
