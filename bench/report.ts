@@ -2,8 +2,12 @@ import type { LoadResult } from './load.js';
 
 export interface OpResult extends LoadResult {
   name: string;
-  /** req/s over the bare Fastify baseline measured just before this configuration. */
+  /**
+   * req/s over the bare Fastify baseline: with rounds, the median of the rounds' ratios (each round the
+   * baseline, then the operation); else over the median of the configuration's baseline measurements.
+   */
   ratio: number;
+  rounds?: { rps: number; baselineRps: number; ratio: number }[];
 }
 
 export interface ConfigResult {
@@ -30,6 +34,8 @@ export interface BenchResult {
   driver: string;
   connections: number;
   seconds: number;
+  /** Rounds of baseline-then-operation for the operations with a ratio target. */
+  rounds: number;
   coldStartMs: { median: number; samples: number[] };
   configs: ConfigResult[];
   targets: Target[];
@@ -81,6 +87,9 @@ export function table(r: BenchResult): string {
     line(rows[0]!),
     rule,
     ...rows.slice(1).map(line),
+    '',
+    ...r.configs.flatMap((c) => c.ops.filter((o) => o.rounds).map((o) =>
+      `${c.name} ${o.name}: median of ${o.rounds!.length} rounds' ratios (baseline, then the operation), ${o.rounds!.map((x) => `${round(x.rps)}/${round(x.baselineRps)} = ${x.ratio.toFixed(2)}`).join('; ')}`)),
     '',
     `cold start to healthy: median ${round(r.coldStartMs.median)} ms of ${r.coldStartMs.samples.map((s) => round(s)).join(', ')}`,
     ...configs,
