@@ -85,7 +85,7 @@ function loggerOptions(config: Config, given: FastifyServerOptions['logger']): N
     ...(options.stream === undefined && options.file === undefined ? { stream: stdoutStream() } : {}),
     ...options,
     serializers: {
-      ...(typeof given === 'object' ? given.serializers : {}),
+      ...options.serializers,
       req: (req: FastifyRequest) => ({
         method: req.method, url: redactTicket(req.url), host: req.host, remoteAddress: req.ip,
         ...(req.socket.remotePort !== undefined ? { remotePort: req.socket.remotePort } : {}),
