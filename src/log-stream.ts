@@ -7,13 +7,13 @@ type SonicBoom = ReturnType<typeof pino.destination>;
  * answers dozens of requests: one write call for all of their lines instead of one each (a write call was
  * the larger part of a request line's cost), without sonic-boom's own buffering, which measures the whole
  * pending text again for every line appended to it. A line is out by the end of the turn that logged it;
- * flushSync() writes what is pending at once (on close and at exit).
+ * flushSync() writes what is pending at once (pino's flush, and process exit).
  */
 export class TurnBufferedStream implements DestinationStream {
   private pending: string[] = [];
   private readonly flushLater = (): void => this.flushSync();
 
-  constructor(private readonly out: Pick<SonicBoom, 'write' | 'flushSync'>) {}
+  constructor(private readonly out: Pick<SonicBoom, 'write'>) {}
 
   write(line: string): void {
     if (this.pending.push(line) === 1) setImmediate(this.flushLater);

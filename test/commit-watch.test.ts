@@ -1,10 +1,10 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import t from 'tap';
 import { CommitWatch } from '../src/db/commit-watch.js';
 import { closeDatabase, openDatabase } from '../src/db/open.js';
 
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 t.test('on a WAL file: a commit by this connection or another is seen, reads are not', async (t) => {
   const path = join(t.testdir(), 'watched.db');
@@ -25,29 +25,29 @@ t.test('on a WAL file: a commit by this connection or another is seen, reads are
 
   const other = new Database(path);
   t.teardown(() => other.close());
-  await turn();
+  await nextTurn();
   t.equal(watch.moved(), false, 'a new turn: the header is read again, unchanged');
   other.prepare('INSERT INTO t VALUES (2)').run();
   t.equal(watch.moved(), false, 'another connection\'s commit in the same turn: the turn\'s first answer stands');
-  await turn();
+  await nextTurn();
   t.equal(watch.moved(), true, 'the next turn: another connection (as another process) committed');
   t.equal(watch.moved(), false);
-  await turn();
+  await nextTurn();
   for (let i = 0; i < 3; i++) other.prepare('INSERT INTO t VALUES (?)').run(i);
   t.equal(watch.moved(), true, 'several commits between two calls');
   db.pragma('wal_checkpoint(TRUNCATE)');
-  await turn();
+  await nextTurn();
   watch.moved(); // the checkpoint reset the WAL, which rewrites the header: at most a needless re-read
-  await turn();
+  await nextTurn();
   t.equal(watch.moved(), false);
   other.prepare('INSERT INTO t VALUES (9)').run();
-  await turn();
+  await nextTurn();
   t.equal(watch.moved(), true, 'a commit into a WAL that restarted after a checkpoint');
   t.equal(watch.moved(), false);
   other.prepare('INSERT INTO t VALUES (10)').run();
   db.prepare('INSERT INTO t VALUES (11)').run();
   t.equal(watch.moved(), true, 'this connection\'s own commit is seen within the turn, and reads the header again');
-  await turn();
+  await nextTurn();
   t.equal(watch.moved(), false, 'which saw the other connection\'s commit too');
 });
 

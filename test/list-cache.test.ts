@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import t, { type Test } from 'tap';
 import { DECAY_PERIOD, ListCache, LIST_CACHE_LIMITS } from '../src/invitations/list-cache.js';
@@ -50,10 +51,8 @@ t.test('a write by this server changes the next page', async (t) => {
 /**
  * Over HTTP, a request sent after another server's answer is read in a later turn of the event loop than
  * any request before it (CommitWatch reads the other servers' commits once per turn); inject() has no
- * sockets, so these tests wait for that turn.
+ * sockets, so this test waits for that turn (nextTurn).
  */
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
 t.test('a write by another server on the same file changes the next page', async (t) => {
   const { app, databasePath, list } = await pair(t);
   await inviteInTurn(app, 'a@example.com');

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import t from 'tap';
@@ -6,12 +7,11 @@ import { TurnBufferedStream } from '../src/log-stream.js';
 
 const run = promisify(execFile);
 const MODULE = fileURLToPath(new URL('../src/log-stream.ts', import.meta.url));
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** An underlying destination that records each write call. */
 function recorder() {
   const writes: string[] = [];
-  return { writes, out: { write: (text: string) => writes.push(text) > 0, flushSync: () => undefined } };
+  return { writes, out: { write: (text: string) => writes.push(text) > 0 } };
 }
 
 t.test('the lines of one turn go out together, in order, at the end of the turn', async (t) => {
@@ -21,12 +21,12 @@ t.test('the lines of one turn go out together, in order, at the end of the turn'
   stream.write('b\n');
   stream.write('c\n');
   t.same(writes, [], 'nothing written while the turn runs');
-  await turn();
+  await nextTurn();
   t.same(writes, ['a\nb\nc\n'], 'one write for the three lines');
   stream.write('d\n');
-  await turn();
+  await nextTurn();
   t.same(writes, ['a\nb\nc\n', 'd\n'], 'a later turn: a write of its own');
-  await turn();
+  await nextTurn();
   t.equal(writes.length, 2, 'an idle turn writes nothing');
 });
 
@@ -39,7 +39,7 @@ t.test('flushSync writes what is pending at once, and only once', async (t) => {
   stream.write('b\n');
   stream.flushSync();
   t.same(writes, ['a\nb\n']);
-  await turn();
+  await nextTurn();
   t.same(writes, ['a\nb\n'], 'the end of the turn finds nothing left');
 });
 

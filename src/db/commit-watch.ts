@@ -30,8 +30,8 @@ export class CommitWatch {
   private readonly header = Buffer.alloc(HEADER_BYTES);
   private readonly seen = Buffer.alloc(HEADER_BYTES);
   private readonly changes;
+  /** -1: the first call always finds a change, so it always says moved. */
   private seenChanges = -1;
-  private first = true;
   /** The -shm header has been read in this turn of the event loop. */
   private readThisTurn = false;
   private readonly nextTurn = (): void => {
@@ -70,8 +70,7 @@ export class CommitWatch {
     } catch {
       return true;
     }
-    const moved = own || this.first || !this.header.equals(this.seen);
-    this.first = false;
+    const moved = own || !this.header.equals(this.seen);
     if (moved) this.header.copy(this.seen);
     return moved;
   }
