@@ -97,7 +97,7 @@ function loggerOptions(config: Config, given: FastifyServerOptions['logger']): N
 export async function buildApp(config: Config, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const db = openDatabase(config.databasePath);
   const publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
-  const seeded = loadSeed(db, config, publicUrl);
+  const seeded = loadSeed(db, config);
   const { logger, ...rest } = options;
   const app = Fastify({
     logger: loggerOptions(config, logger),
@@ -130,7 +130,7 @@ export async function buildApp(config: Config, options: FastifyServerOptions = {
   app.decorate('db', db);
   app.decorate('publicUrl', publicUrl);
   app.decorate('instances', new InstanceStore(db));
-  app.decorate('invitations', new InvitationStore(db, () => app.publicUrl));
+  app.decorate('invitations', new InvitationStore(db));
   app.decorateRequest('instance', null as unknown as InstanceState);
   app.addHook('onClose', async () => {
     app.instances.close();

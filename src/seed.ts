@@ -81,7 +81,7 @@ function toRow(inv: SeedInvitation, now: number): InvitationRow {
  * user of the instance; an invitation when its id exists, or (without an id) when the instance has one
  * for the same email and created_at (any one for that email, when created_at is not given).
  */
-export function applySeed(db: DB, seed: SeedFile, file: string, baseUrl: string): SeedCounts {
+export function applySeed(db: DB, seed: SeedFile, file: string): SeedCounts {
   const instances = new InstanceStore(db);
   const users = new UserStore(db);
   const store = new SeedStore(db);
@@ -110,7 +110,7 @@ export function applySeed(db: DB, seed: SeedFile, file: string, baseUrl: string)
         const at = `instances[${n}].invitations[${i}]`;
         if (row.expires_at <= row.created_at) throw new SeedError(file, `${at}.expires_at: must be after created_at (the time of loading when not given)`);
         if (row.updated_at < row.created_at) throw new SeedError(file, `${at}.updated_at: must not be before created_at (the time of loading when not given)`);
-        store.insert(instance.id, row, baseUrl);
+        store.insert(instance.id, row);
         counts.invitations++;
         // An accepted invitation means its email became a user, as a real acceptance would have done.
         if (row.status === 'accepted' && !users.findByEmail(instance.id, row.email_address)) {
@@ -124,10 +124,10 @@ export function applySeed(db: DB, seed: SeedFile, file: string, baseUrl: string)
 }
 
 /** The configured seed, loaded after migrations and before serving; on failure the database is closed. */
-export function loadSeed(db: DB, config: Config, baseUrl: string): SeedCounts | undefined {
+export function loadSeed(db: DB, config: Config): SeedCounts | undefined {
   if (config.seedFile === undefined) return undefined;
   try {
-    return applySeed(db, parseSeedFile(config.seedFile, config.secretKeys), config.seedFile, baseUrl);
+    return applySeed(db, parseSeedFile(config.seedFile, config.secretKeys), config.seedFile);
   } catch (err) {
     closeDatabase(db);
     throw err;

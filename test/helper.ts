@@ -4,6 +4,7 @@ import { buildApp } from '../src/app.js';
 import type { Instance } from '../src/clock.js';
 import { defaultConfig, type Config } from '../src/config.js';
 import { userId } from '../src/ids.js';
+import { ticketUrl } from '../src/invitations/model.js';
 import { digestKey } from '../src/plugins/auth.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { checkAgainstOpenapi, checkInjected } from './openapi-hook.js';
@@ -87,10 +88,11 @@ export function setStoredStatus(app: FastifyInstance, id: string, status: 'pendi
   app.db.prepare('UPDATE invitations SET status = ? WHERE id = ?').run(status, id);
 }
 
-/** The outbox rows of the key's instance, oldest first. */
+/** The outbox as stored for the key's instance (the invitations with an email_id), oldest first. */
 export function outbox(app: FastifyInstance, key: string = KEY): Record<string, unknown>[] {
-  return app.db.prepare('SELECT to_email_address, template_slug, invitation_id, url, redirect_url, created_at FROM emails WHERE instance_id = ? ORDER BY seq')
-    .all(instanceOf(app, key).id) as Record<string, unknown>[];
+  const rows = app.db.prepare(`SELECT email_address AS to_email_address, template_slug, id AS invitation_id, ticket, redirect_url, created_at
+    FROM invitations WHERE instance_id = ? AND email_id IS NOT NULL ORDER BY seq`).all(instanceOf(app, key).id) as Record<string, unknown>[];
+  return rows.map(({ ticket, ...email }) => ({ ...email, url: ticketUrl(app.publicUrl, ticket as string) }));
 }
 
 /** A pino destination that keeps every log line, parsed. */

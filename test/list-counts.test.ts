@@ -20,7 +20,7 @@ for (let mask = 1; mask < 1 << STATUSES.length; mask++) statusSets.push(STATUSES
 function setup() {
   const db = openDatabase(':memory:');
   db.prepare('INSERT INTO instances (id, key_digest, created_at) VALUES (1, x\'01\', 0), (2, x\'02\', 0)').run();
-  return { db, store: new InvitationStore(db, () => 'http://localhost:4010') };
+  return { db, store: new InvitationStore(db) };
 }
 
 /** Every status set, at several clocks: the list's total_count against a brute-force count of its rows. */

@@ -7,7 +7,8 @@ import { buildApp } from '../src/app.js';
 import { defaultConfig } from '../src/config.js';
 import { migrate, readMigrations, SchemaTooNewError } from '../src/db/migrate.js';
 import { closeDatabase, openDatabase } from '../src/db/open.js';
-import { call, invite } from './helper.js';
+import { digestKey } from '../src/plugins/auth.js';
+import { call, invite, KEY, OTHER_KEY } from './helper.js';
 
 function tempDir(t: Test): string {
   const dir = mkdtempSync(join(tmpdir(), 'cim-migrate-'));
@@ -25,7 +26,7 @@ t.test('a fresh database gets every migration and PRAGMA user_version set to the
   t.ok(all.length >= 1);
   t.same(migrate(db), all.map((m) => m.version));
   t.equal(db.pragma('user_version', { simple: true }), all.at(-1)!.version);
-  t.same(tables(db), ['emails', 'instances', 'invitation_counts', 'invitations', 'users']);
+  t.same(tables(db), ['instances', 'invitation_counts', 'invitations', 'users']);
 });
 
 t.test('migrating again is a no-op', async (t) => {
@@ -127,4 +128,57 @@ t.test('two apps on one database file share the duplicate rule', async (t) => {
   const r = await call(b, { method: 'POST', url: '/v1/invitations', payload: { email_address: 'ada@example.com' } });
   t.equal(r.status, 400);
   t.equal((r.body as { errors: { code: string }[] }).errors[0]?.code, 'duplicate_record');
+});
+
+t.test('migration 004 moves the outbox into the invitations: same emails, ids and order; nothing else changes', async (t) => {
+  const path = join(tempDir(t), 'v3.db');
+  const old = new Database(path);
+  migrate(old, readMigrations().filter((m) => m.version <= 3));
+  old.prepare('INSERT INTO instances (id, key_digest, created_at) VALUES (1, ?, 0), (2, ?, 0)').run(digestKey(KEY), digestKey(OTHER_KEY));
+  const insert = old.prepare(`INSERT INTO invitations (instance_id, id, email_address, status, template_slug, notify, ticket,
+    redirect_url, expires_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const email = old.prepare(`INSERT INTO emails (instance_id, id, to_email_address, template_slug, invitation_id, url, redirect_url, created_at)
+    VALUES (?, ?, ?, ?, ?, 'http://old.example/v1/tickets/accept?ticket=x', ?, ?)`);
+  const ticket = (n: number) => `${String(n).padStart(2, '0')}${'t'.repeat(41)}`;
+  const far = 4_000_000_000_000;
+  // Two sent at the same instant (a bulk): the one written later is listed first.
+  const rows: [number, string, string, string, string, number, string | null, number][] = [
+    [1, 'inv_a', 'a@example.com', 'pending', 'invitation', 1, null, 1000],
+    [1, 'inv_b', 'b@example.com', 'accepted', 'waitlist_invitation', 1, 'https://app.example.com/in', 2000],
+    [1, 'inv_c', 'c@example.com', 'pending', 'invitation', 1, null, 2000],
+    [1, 'inv_d', 'd@example.com', 'pending', 'invitation', 0, null, 3000],
+    [2, 'inv_e', 'e@example.com', 'revoked', 'invitation', 1, null, 1500],
+  ];
+  rows.forEach(([instance, id, address, status, slug, notify, redirect, at], n) => {
+    insert.run(instance, id, address, status, slug, notify, ticket(n), redirect, far, at, at);
+    if (notify) email.run(instance, `ema_${id}`, address, slug, id, redirect, at);
+  });
+  const listVersion = old.prepare('SELECT instance_id, status, n, changes FROM invitation_counts ORDER BY 1, 2').all();
+  old.close();
+
+  const app = await buildApp(defaultConfig({ databasePath: path }));
+  t.teardown(() => app.close());
+  t.same(tables(app.db), ['instances', 'invitation_counts', 'invitations', 'users']);
+  t.same(app.db.prepare('SELECT instance_id, status, n, changes FROM invitation_counts ORDER BY 1, 2').all(), listVersion,
+    'counts and list versions are untouched');
+  const sent = (id: string, address: string, slug: string, redirect: string | null, at: number, n: number) => ({
+    object: 'email', id: `ema_${id}`, to_email_address: address, template_slug: slug, invitation_id: id,
+    url: `http://localhost:4010/v1/tickets/accept?ticket=${ticket(n)}`, redirect_url: redirect, created_at: at,
+  });
+  const r = await call(app, { method: 'GET', url: '/_emulator/emails' });
+  t.same({ status: r.status, type: r.type, body: r.body }, {
+    status: 200, type: 'application/json',
+    body: {
+      data: [
+        sent('inv_c', 'c@example.com', 'invitation', null, 2000, 2),
+        sent('inv_b', 'b@example.com', 'waitlist_invitation', 'https://app.example.com/in', 2000, 1),
+        sent('inv_a', 'a@example.com', 'invitation', null, 1000, 0),
+      ],
+      total_count: 3,
+    },
+  });
+  t.same((await call(app, { method: 'GET', url: '/_emulator/emails', key: OTHER_KEY })).body,
+    { data: [sent('inv_e', 'e@example.com', 'invitation', null, 1500, 4)], total_count: 1 });
+  const all = (await call(app, { method: 'GET', url: '/v1/invitations?status=pending&status=accepted&status=revoked' })).body as { id: string }[];
+  t.same(all.map((i) => i.id), ['inv_d', 'inv_c', 'inv_b', 'inv_a'], 'every invitation is still there');
 });

@@ -10,23 +10,27 @@ export interface ResetCounts {
 
 /** Empties one instance (invitations, users, outbox, clock offset) in one transaction; others untouched. */
 export class ResetStore {
-  private readonly statements: Record<'invitations' | 'users' | 'emails' | 'clock', Statement>;
+  private readonly statements: Record<'emails' | 'invitations' | 'users' | 'clock', Statement>;
 
   constructor(private readonly db: DB) {
     this.statements = {
+      // The outbox is the invitations sent (their email_id): counted before they go.
+      emails: db.prepare('SELECT count(*) FROM invitations WHERE instance_id = ? AND email_id IS NOT NULL').pluck(),
       invitations: db.prepare('DELETE FROM invitations WHERE instance_id = ?'),
       users: db.prepare('DELETE FROM users WHERE instance_id = ?'),
-      emails: db.prepare('DELETE FROM emails WHERE instance_id = ?'),
       clock: db.prepare('UPDATE instances SET clock_offset_ms = 0 WHERE id = ? AND clock_offset_ms <> 0'),
     };
   }
 
   reset(instanceId: number): ResetCounts {
-    return immediateWriter(this.db)(() => ({
-      invitations: this.statements.invitations.run(instanceId).changes,
-      users: this.statements.users.run(instanceId).changes,
-      emails: this.statements.emails.run(instanceId).changes,
-      clock_reset: this.statements.clock.run(instanceId).changes > 0,
-    }));
+    return immediateWriter(this.db)(() => {
+      const emails = this.statements.emails.get(instanceId) as number;
+      return {
+        invitations: this.statements.invitations.run(instanceId).changes,
+        users: this.statements.users.run(instanceId).changes,
+        emails,
+        clock_reset: this.statements.clock.run(instanceId).changes > 0,
+      };
+    });
   }
 }

@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { immediateWriter, type DB } from '../db/open.js';
 import { emailId } from '../ids.js';
-import { ticketUrl, type InvitationRow } from '../invitations/model.js';
+import type { InvitationRow } from '../invitations/model.js';
 
 /** The writes of a seed: fully specified rows, plus the look-ups that make loading twice a no-op. */
 export class SeedStore {
@@ -9,7 +9,6 @@ export class SeedStore {
   private readonly sameEmailAt: Statement;
   private readonly anyForEmail: Statement;
   private readonly insertInvitation: Statement;
-  private readonly insertEmail: Statement;
 
   constructor(private readonly db: DB) {
     this.ownerOf = db.prepare('SELECT instance_id FROM invitations WHERE id = ?').pluck();
@@ -17,12 +16,9 @@ export class SeedStore {
     this.anyForEmail = db.prepare('SELECT 1 FROM invitations WHERE instance_id = ? AND email_address = ? LIMIT 1');
     this.insertInvitation = db.prepare(
       `INSERT INTO invitations (instance_id, id, email_address, public_metadata, status, redirect_url, template_slug,
-         notify, ticket, expires_at, created_at, updated_at)
+         notify, ticket, expires_at, created_at, updated_at, email_id)
        VALUES (@instance_id, @id, @email_address, @public_metadata, @status, @redirect_url, @template_slug,
-         @notify, @ticket, @expires_at, @created_at, @updated_at)`);
-    this.insertEmail = db.prepare(
-      `INSERT INTO emails (instance_id, id, to_email_address, template_slug, invitation_id, url, redirect_url, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+         @notify, @ticket, @expires_at, @created_at, @updated_at, @email_id)`);
   }
 
   /** The instance an invitation id belongs to, if any (ids are unique across instances). */
@@ -36,12 +32,9 @@ export class SeedStore {
     return found !== undefined;
   }
 
-  insert(instanceId: number, row: InvitationRow, baseUrl: string): void {
-    this.insertInvitation.run({ ...row, instance_id: instanceId });
-    if (row.notify) {
-      this.insertEmail.run(instanceId, emailId(row.created_at), row.email_address, row.template_slug, row.id,
-        ticketUrl(baseUrl, row.ticket), row.redirect_url, row.created_at);
-    }
+  /** With notify, the invitation is in the outbox, sent when it was created. */
+  insert(instanceId: number, row: InvitationRow): void {
+    this.insertInvitation.run({ ...row, instance_id: instanceId, email_id: row.notify ? emailId(row.created_at) : null });
   }
 
   /** All of a seed or none of it. */

@@ -5,7 +5,7 @@ import { errors } from '../errors.js';
 import { emailId, invitationId, ticketToken } from '../ids.js';
 import { ListCache } from './list-cache.js';
 import { ListCounter, listSql, listWhere, rowFromArray, statusFilter, type OrderColumn } from './list-queries.js';
-import { invitationJson, ticketUrl, type InvitationRow, type Status, type TemplateSlug } from './model.js';
+import { invitationJson, type InvitationRow, type Status, type TemplateSlug } from './model.js';
 
 const DAY_MS = 86_400_000;
 
@@ -48,26 +48,21 @@ export class InvitationStore {
   private readonly pendingFor: Statement;
   private readonly userExists: Statement;
   private readonly insert: Statement;
-  private readonly insertEmail: Statement;
   private readonly setStatus: Statement;
   private readonly remove: Statement;
-  private readonly removeEmails: Statement;
   private readonly immediate: Writer;
 
-  constructor(private readonly db: DB, private readonly baseUrl: () => string) {
+  constructor(private readonly db: DB) {
     this.byId = db.prepare(`SELECT ${ROW_COLUMNS} FROM invitations WHERE instance_id = ? AND id = ?`);
     this.pendingFor = db.prepare(DUPLICATE_CHECK_SQL);
     this.userExists = db.prepare('SELECT 1 FROM users WHERE instance_id = ? AND email_address = ?');
+    // With notify, the email "sent" is the row's email_id: the outbox reads it from here (OutboxStore).
     this.insert = db.prepare(
       `INSERT INTO invitations (instance_id, id, email_address, public_metadata, status, redirect_url, template_slug,
-         notify, ticket, expires_at, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)`);
-    this.insertEmail = db.prepare(
-      `INSERT INTO emails (instance_id, id, to_email_address, template_slug, invitation_id, url, redirect_url, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+         notify, ticket, expires_at, created_at, updated_at, email_id)
+       VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.setStatus = db.prepare('UPDATE invitations SET status = ?, updated_at = ? WHERE instance_id = ? AND id = ?');
     this.remove = db.prepare('DELETE FROM invitations WHERE instance_id = ? AND id = ?');
-    this.removeEmails = db.prepare('DELETE FROM emails WHERE instance_id = ? AND invitation_id = ?');
     this.counter = new ListCounter(db);
     this.pages = new ListCache();
     this.immediate = immediateWriter(db);
@@ -120,11 +115,7 @@ export class InvitationStore {
       updated_at: now,
     };
     this.insert.run(instanceId, row.id, row.email_address, row.public_metadata, row.redirect_url, row.template_slug,
-      row.notify, row.ticket, row.expires_at, row.created_at, row.updated_at);
-    if (input.notify) {
-      this.insertEmail.run(instanceId, emailId(now), row.email_address, row.template_slug, row.id,
-        ticketUrl(this.baseUrl(), row.ticket), row.redirect_url, now);
-    }
+      row.notify, row.ticket, row.expires_at, row.created_at, row.updated_at, input.notify ? emailId(now) : null);
     return row;
   }
 
@@ -188,11 +179,8 @@ export class InvitationStore {
     });
   }
 
-  /** Removes the invitation and the copies of its email in the outbox. */
+  /** Removes the invitation, and with it its email in the outbox. */
   delete(instanceId: number, id: string): void {
-    this.immediate(() => {
-      if (this.remove.run(instanceId, id).changes === 0) throw errors.invitationNotFound(id);
-      this.removeEmails.run(instanceId, id);
-    });
+    if (this.remove.run(instanceId, id).changes === 0) throw errors.invitationNotFound(id);
   }
 }
