@@ -1,6 +1,7 @@
 import t from 'tap';
 import { openDatabase } from '../src/db/open.js';
 import { listSql, listWhere, statusFilter, type OrderColumn } from '../src/invitations/list-queries.js';
+import { OUTBOX_SQL } from '../src/emulator/outbox-store.js';
 import { DUPLICATE_CHECK_SQL } from '../src/invitations/store.js';
 import { STATUSES, type Status } from '../src/invitations/model.js';
 
@@ -60,4 +61,13 @@ t.test('the duplicate check is an index lookup on the instance and the email', a
   const detail = (db.prepare(`EXPLAIN QUERY PLAN ${DUPLICATE_CHECK_SQL}`).all(1, 'ada@example.com', 0) as { detail: string }[])
     .map((r) => r.detail).join('\n');
   t.match(detail, /^SEARCH invitations USING COVERING INDEX invitations_status_email \(instance_id=\? AND status=\? AND email_address=\?\)$/);
+});
+
+t.test('the outbox walks its own index newest first; by recipient, the address index and a sort of its few', async (t) => {
+  const outbox = { ...params, to: 'ada@example.com' };
+  t.equal(plan(OUTBOX_SQL.all.rows, outbox), 'SEARCH invitations USING INDEX invitations_outbox (instance_id=?)');
+  t.equal(plan(OUTBOX_SQL.all.count, outbox), 'SEARCH invitations USING INDEX invitations_outbox (instance_id=?)');
+  t.equal(plan(OUTBOX_SQL.to.rows, outbox),
+    'SEARCH invitations USING INDEX invitations_email (instance_id=? AND email_address=?)\nUSE TEMP B-TREE FOR ORDER BY');
+  t.equal(plan(OUTBOX_SQL.to.count, outbox), 'SEARCH invitations USING INDEX invitations_email (instance_id=? AND email_address=?)');
 });

@@ -33,6 +33,19 @@ export interface OutboxQuery {
 const SELECT = `SELECT email_id AS id, email_address AS to_email_address, template_slug, id AS invitation_id, ticket, redirect_url,
   created_at FROM invitations`;
 const SENT = 'instance_id = @instance AND email_id IS NOT NULL';
+// Newest first, in the order of writing among equal times (seq, which ends the invitations_outbox index).
+const ORDER = 'ORDER BY created_at DESC, seq DESC LIMIT @limit OFFSET @offset';
+
+/** The outbox's statements, whole and by recipient (their plans are pinned by test/list-plans.test.ts). */
+export const OUTBOX_SQL = {
+  all: { rows: `${SELECT} WHERE ${SENT} ${ORDER}`, count: `SELECT count(*) FROM invitations WHERE ${SENT}` },
+  // INDEXED BY: else the planner walks invitations_outbox in order, every sent row of the instance, to spare
+  // itself the sort of one address's few.
+  to: {
+    rows: `${SELECT} INDEXED BY invitations_email WHERE ${SENT} AND email_address = @to ${ORDER}`,
+    count: `SELECT count(*) FROM invitations WHERE ${SENT} AND email_address = @to`,
+  },
+};
 
 /** The messages each instance "sent": the invitations created with notify (by InvitationStore or the seed). */
 export class OutboxStore {
@@ -40,17 +53,8 @@ export class OutboxStore {
   private readonly to: { rows: Statement; count: Statement };
 
   constructor(db: DB, private readonly baseUrl: () => string) {
-    // Newest first, in the order of writing among equal times (seq, the end of the invitations_outbox index).
-    const order = 'ORDER BY created_at DESC, seq DESC LIMIT @limit OFFSET @offset';
-    this.all = {
-      rows: db.prepare(`${SELECT} WHERE ${SENT} ${order}`),
-      count: db.prepare(`SELECT count(*) FROM invitations WHERE ${SENT}`).pluck(),
-    };
-    this.to = {
-      // INDEXED BY: else the planner walks invitations_outbox in order, every sent row of the instance, to skip a sort of a few.
-      rows: db.prepare(`${SELECT} INDEXED BY invitations_email WHERE ${SENT} AND email_address = @to ${order}`),
-      count: db.prepare(`SELECT count(*) FROM invitations WHERE ${SENT} AND email_address = @to`).pluck(),
-    };
+    this.all = { rows: db.prepare(OUTBOX_SQL.all.rows), count: db.prepare(OUTBOX_SQL.all.count).pluck() };
+    this.to = { rows: db.prepare(OUTBOX_SQL.to.rows), count: db.prepare(OUTBOX_SQL.to.count).pluck() };
   }
 
   /** Newest first. The link is rebuilt from the current public URL so it works even if that changed since. */
