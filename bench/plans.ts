@@ -1,6 +1,7 @@
 // Prints EXPLAIN QUERY PLAN for each benchmarked list shape, as markdown for BENCHMARKS.md:
 //   node --import tsx bench/plans.ts
 import { closeDatabase, openDatabase } from '../src/db/open.js';
+import { OUTBOX_SQL } from '../src/emulator/outbox-store.js';
 import { listSql, listWhere, statusFilter, type OrderColumn } from '../src/invitations/list-queries.js';
 import type { Status } from '../src/invitations/model.js';
 import { DUPLICATE_CHECK_SQL } from '../src/invitations/store.js';
@@ -33,4 +34,7 @@ console.log(`| per-status counters | \`${plan('SELECT status, n, changes FROM in
 console.log(`| expired range (capped) | \`${plan(`SELECT count(*) FROM (SELECT 1 FROM invitations WHERE instance_id = @instance AND status = 'pending' AND expires_at <= @now LIMIT 10)`)}\` |`);
 console.log(`| live range | \`${plan(`SELECT count(*) FROM invitations WHERE instance_id = @instance AND status = 'pending' AND expires_at > @now`)}\` |`);
 console.log(`| duplicate check on create | \`${plan(DUPLICATE_CHECK_SQL, [1, 'ada@example.com', 0])}\` |`);
+const outbox = { ...params, to: 'ada@example.com' };
+console.log(`| outbox (\`/_emulator/emails\`), page and count | \`${plan(OUTBOX_SQL.all.rows, outbox)}\` and \`${plan(OUTBOX_SQL.all.count, outbox)}\` |`);
+console.log(`| outbox by recipient (\`?to=\`), page and count | \`${plan(OUTBOX_SQL.to.rows, outbox)}\` and \`${plan(OUTBOX_SQL.to.count, outbox)}\` |`);
 closeDatabase(db);
