@@ -3,21 +3,41 @@ import v8 from 'node:v8';
 
 const newSpaceBytes = (): number => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
 
+/** V8's own --semi-space-growth-factor. */
+export const DEFAULT_GROWTH_FACTOR = 2;
+
+/**
+ * What to set the young generation's growth factor to after a GC, given its size now: 1 (no growth) at or
+ * past the cap, V8's default again below it, undefined when the last setting still holds.
+ */
+export function youngGenerationPolicy(capBytes: number): (newSpace: number) => number | undefined {
+  let growth = DEFAULT_GROWTH_FACTOR;
+  return (newSpace) => {
+    const wanted = newSpace >= capBytes ? 1 : DEFAULT_GROWTH_FACTOR;
+    if (wanted === growth) return undefined;
+    growth = wanted;
+    return wanted;
+  };
+}
+
 /**
  * Stops V8's young generation from growing past `semiSpaceMiB` per semi-space (it has two). Under load V8
  * doubles it up to 16 MiB, 32 MiB resident, and keeps it while busy; at 4 MiB the server keeps its speed
  * (A/B of the bench's operations, CPU time per request) with about 24 MiB less memory.
  * --max-semi-space-size counts only when node starts, and `node dist/cli.js` takes no flags, but the
- * growth factor is read at every growth: set to 1 once the cap is reached, growth stops.
+ * growth factor is read at every growth: it is 1 while the young generation is at the cap, and V8's
+ * default again once V8 has shrunk it (it does when the process idles). A cap that stayed 1 for good
+ * would leave a server that idled once on the smallest young generation (1 MiB semi-spaces), where the
+ * requests in flight across a group commit outlive scavenges and are promoted: creates cost about 15%
+ * more CPU than at 4 MiB (BENCHMARKS.md).
  * GC entries reach the observer late, after some more GCs: the cap can be overshot by a doubling (busy
  * servers grow it slowly, one doubling needs a whole young generation of survivors, so they stop at it).
  */
 export function capYoungGeneration(semiSpaceMiB: number): void {
-  const cap = 2 * semiSpaceMiB * 2 ** 20;
+  const next = youngGenerationPolicy(2 * semiSpaceMiB * 2 ** 20);
   const observer = new PerformanceObserver(() => {
-    if (newSpaceBytes() < cap) return;
-    v8.setFlagsFromString('--semi-space-growth-factor=1');
-    observer.disconnect();
+    const factor = next(newSpaceBytes());
+    if (factor !== undefined) v8.setFlagsFromString(`--semi-space-growth-factor=${factor}`);
   });
   observer.observe({ entryTypes: ['gc'] });
 }

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import t from 'tap';
+import { DEFAULT_GROWTH_FACTOR, youngGenerationPolicy } from '../src/young-generation.js';
 
 const run = promisify(execFile);
 const MODULE = fileURLToPath(new URL('../src/young-generation.ts', import.meta.url));
@@ -26,4 +27,12 @@ t.test('capYoungGeneration stops the young generation growing soon after the cap
   const [capped, free] = await Promise.all([newSpaceMiB(true), newSpaceMiB(false)]);
   t.ok(capped <= 8, `capped at 1 MiB per semi-space: ${capped} MiB in all (one or two late doublings allowed)`);
   t.ok(free > capped, `uncapped it grows further: ${free} MiB`);
+});
+
+t.test('the growth factor is 1 only while the young generation is at the cap, and V8\'s again below it', async (t) => {
+  const MiB = 2 ** 20;
+  const next = youngGenerationPolicy(8 * MiB);
+  t.same([2, 4, 8, 16, 8, 2, 1, 4, 8, 8].map((n) => next(n * MiB)),
+    [undefined, undefined, 1, undefined, undefined, DEFAULT_GROWTH_FACTOR, undefined, undefined, 1, undefined],
+    'set once on reaching the cap, restored once V8 has shrunk it, nothing set while the state holds');
 });
