@@ -73,12 +73,12 @@ export function checkFile(file: string, outcome: Outcome): void {
     if (integrity !== 'ok') outcome.failures.push(`integrity_check: ${String(integrity)}`);
     const count = (sql: string) => db.prepare(sql).pluck().get() as number;
     outcome.invitations_stored = count('SELECT count(*) FROM invitations');
-    outcome.emails_stored = count('SELECT count(*) FROM emails');
-    const outboxGaps = count(`SELECT count(*) FROM invitations i
-      WHERE (SELECT count(*) FROM emails e WHERE e.invitation_id = i.id AND e.instance_id = i.instance_id) <> i.notify`);
+    // The outbox is the invitations sent (migration 004): an email_id exactly where notify is on, each its own.
+    outcome.emails_stored = count('SELECT count(*) FROM invitations WHERE email_id IS NOT NULL');
+    const outboxGaps = count('SELECT count(*) FROM invitations WHERE (email_id IS NOT NULL) <> (notify = 1)');
     if (outboxGaps > 0) outcome.failures.push(`${outboxGaps} invitations whose outbox does not match notify`);
-    const orphans = count('SELECT count(*) FROM emails e WHERE NOT EXISTS (SELECT 1 FROM invitations i WHERE i.id = e.invitation_id)');
-    if (orphans > 0) outcome.failures.push(`${orphans} outbox messages without an invitation`);
+    const repeated = count('SELECT count(email_id) - count(DISTINCT email_id) FROM invitations');
+    if (repeated > 0) outcome.failures.push(`${repeated} outbox messages sharing an id`);
   } finally {
     db.close();
   }
