@@ -3,7 +3,7 @@ import v8 from 'node:v8';
 
 const newSpaceBytes = (): number => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
 
-/** V8's own --semi-space-growth-factor. */
+/** V8's own --semi-space-growth-factor (a node started with another value gets this one back after a shrink). */
 export const DEFAULT_GROWTH_FACTOR = 2;
 
 /**

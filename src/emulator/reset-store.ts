@@ -10,7 +10,7 @@ export interface ResetCounts {
 
 /** Empties one instance (invitations, users, outbox, clock offset) in one transaction; others untouched. */
 export class ResetStore {
-  private readonly statements: Record<'emails' | 'invitations' | 'users' | 'clock', Statement>;
+  private readonly statements: Record<'invitations' | 'users' | 'emails' | 'clock', Statement>;
 
   constructor(private readonly db: DB) {
     this.statements = {
