@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { openDatabase, closeDatabase } from '../src/db/open.js';
-import { invitationId } from '../src/ids.js';
+import { invitationId, ticketToken } from '../src/ids.js';
 import { digestKey } from '../src/plugins/auth.js';
 
 const DAY_MS = 86_400_000;
@@ -16,7 +15,7 @@ export function syntheticRow(i: number, rows: number, now: number) {
     id: invitationId(created),
     email_address: `user${i}@example${i % 97}.com`,
     status,
-    ticket: randomBytes(32).toString('base64url'),
+    ticket: ticketToken(created),
     expires_at: i % 100 === 42 ? created + 1 : created + 30 * DAY_MS,
     created_at: created,
   };

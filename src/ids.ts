@@ -40,12 +40,20 @@ export function base62(bytes: Buffer, width: number): string {
   return out.padStart(width, '0');
 }
 
-/** A KSUID: 4 bytes of seconds since the KSUID epoch, then 16 random bytes, as 27 base62 characters. */
+/**
+ * A KSUID: 4 bytes of seconds since the KSUID epoch and a 16-byte payload, as 27 base62 characters. The
+ * payload starts with the millisecond within that second (2 bytes), then 14 random bytes (112 bits), so
+ * ids sort by time to the millisecond. Each unique index then takes a new id at its right edge: with a
+ * random payload, the creates of one group commit landed on as many different pages of the id index, and
+ * writing those pages to the WAL was about a sixth of a create's CPU.
+ */
 export function ksuid(nowMs: number): string {
   const buf = Buffer.alloc(20);
-  const seconds = Math.max(0, Math.min(0xffffffff, Math.floor(nowMs / 1000) - KSUID_EPOCH_S));
+  const ms = Math.floor(nowMs);
+  const seconds = Math.max(0, Math.min(0xffffffff, Math.floor(ms / 1000) - KSUID_EPOCH_S));
   buf.writeUInt32BE(seconds, 0);
-  randomSlice(16).copy(buf, 4);
+  buf.writeUInt16BE(((ms % 1000) + 1000) % 1000, 4);
+  randomSlice(14).copy(buf, 6);
   return base62(buf, 27);
 }
 
@@ -56,5 +64,13 @@ export const emailId = (nowMs: number): string => `ema_${ksuid(nowMs)}`;
 /** 32 lowercase hex characters: the request id, echoed as clerk_trace_id. */
 export const traceId = (): string => randomSlice(16).toString('hex');
 
-/** The invitation link's secret: 32 random bytes, URL-safe. */
-export const ticketToken = (): string => randomSlice(32).toString('base64url');
+/**
+ * The invitation link's secret, 43 URL-safe characters: the creation time in milliseconds as 9 base36
+ * digits, so that tokens sort by time (for the same reason as the ids), then 25 random bytes (200 bits) as
+ * 34 base64url characters.
+ */
+export const ticketToken = (nowMs: number): string =>
+  Math.max(0, Math.min(TICKET_TIME_MAX, Math.floor(nowMs))).toString(36).padStart(9, '0') + randomSlice(25).toString('base64url');
+
+/** The largest time 9 base36 digits hold: the year 5188. */
+const TICKET_TIME_MAX = 36 ** 9 - 1;

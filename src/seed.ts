@@ -69,7 +69,7 @@ function toRow(inv: SeedInvitation, now: number): InvitationRow {
     redirect_url: inv.redirect_url ?? null,
     template_slug: inv.template_slug,
     notify: inv.notify ? 1 : 0,
-    ticket: ticketToken(),
+    ticket: ticketToken(created),
     expires_at: inv.expires_at ?? created + (inv.expires_in_days ?? 30) * DAY_MS,
     created_at: created,
     updated_at: inv.updated_at ?? created,

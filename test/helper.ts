@@ -63,7 +63,7 @@ export async function invite(app: FastifyInstance, body: Record<string, unknown>
   return r.body as Record<string, any>;
 }
 
-export const URL_OF_TICKET = /^http:\/\/localhost:4010\/v1\/tickets\/accept\?ticket=[A-Za-z0-9_-]{43}$/;
+export const URL_OF_TICKET = /^http:\/\/localhost:4010\/v1\/tickets\/accept\?ticket=[0-9a-z]{9}[A-Za-z0-9_-]{34}$/;
 export const JSON_TYPE = 'application/json';
 
 /** The instance a key resolves to (created on first use, as the auth hook does). */
@@ -123,16 +123,20 @@ export interface Expected {
 
 /**
  * The whole Invitation as a client sees it: exactly Clerk's keys in order, a KSUID-shaped id whose
- * timestamp is created_at's second, a ticket url unless revoked, and expires_at from expires_in_days.
+ * timestamp is created_at to the millisecond, a ticket url unless revoked (the ticket starting with
+ * created_at), and expires_at from expires_in_days.
  */
 export function expectInvitation(t: Test, inv: Record<string, any>, want: Expected, urlPattern: RegExp = URL_OF_TICKET): void {
   const status = want.status ?? 'pending';
   const revoked = status === 'revoked';
   t.same(Object.keys(inv), revoked ? REVOKED_KEYS : PENDING_KEYS, 'exactly the contract keys, in order');
   t.match(inv['id'], INV_ID, 'id shape');
-  t.equal(ksuidSeconds(String(inv['id']).slice(4)), Math.floor(inv['created_at'] / 1000), 'id carries created_at');
+  t.equal(ksuidMillis(String(inv['id']).slice(4)), inv['created_at'], 'id carries created_at, to the millisecond');
   t.ok(Number.isInteger(inv['created_at']) && inv['created_at'] > 1.6e12, 'created_at in ms');
-  if (!revoked) t.match(inv['url'], urlPattern, 'url');
+  if (!revoked) {
+    t.match(inv['url'], urlPattern, 'url');
+    t.equal(ticketMillis(new URL(inv['url']).searchParams.get('ticket') ?? ''), inv['created_at'], 'ticket starts with created_at');
+  }
   t.same(inv, {
     object: 'invitation',
     id: inv['id'],
@@ -149,9 +153,17 @@ export function expectInvitation(t: Test, inv: Record<string, any>, want: Expect
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-/** The Unix seconds in a KSUID's first 4 bytes. */
-export function ksuidSeconds(ksuid: string): number {
+const ksuidNumber = (ksuid: string): bigint => {
   let n = 0n;
   for (const c of ksuid) n = n * 62n + BigInt(BASE62.indexOf(c));
-  return Number(n >> 128n) + 1_400_000_000;
-}
+  return n;
+};
+
+/** The Unix seconds in a KSUID's first 4 bytes. */
+export const ksuidSeconds = (ksuid: string): number => Number(ksuidNumber(ksuid) >> 128n) + 1_400_000_000;
+
+/** Unix milliseconds: the KSUID's seconds, and the millisecond in its payload's first 2 bytes. */
+export const ksuidMillis = (ksuid: string): number => ksuidSeconds(ksuid) * 1000 + Number((ksuidNumber(ksuid) >> 112n) & 0xffffn);
+
+/** Unix milliseconds: a ticket's first 9 characters, in base36. */
+export const ticketMillis = (ticket: string): number => parseInt(ticket.slice(0, 9), 36);

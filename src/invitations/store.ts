@@ -109,7 +109,7 @@ export class InvitationStore {
       redirect_url: input.redirect_url,
       template_slug: input.template_slug,
       notify: input.notify ? 1 : 0,
-      ticket: ticketToken(),
+      ticket: ticketToken(now),
       expires_at: now + input.expires_in_days * DAY_MS,
       created_at: now,
       updated_at: now,
