@@ -3,6 +3,9 @@ import { migrate } from './migrate.js';
 
 export type DB = Database.Database;
 
+/** The page cache, in SQLite's unit for a negative cache_size: KiB. */
+export const CACHE_SIZE = -2000;
+
 /** Opens the database, sets pragmas (before any transaction: they are no-ops inside one) and migrates. */
 export function openDatabase(path: string): DB {
   const db = new Database(path);
@@ -11,6 +14,9 @@ export function openDatabase(path: string): DB {
     // Statement journals (a statement with a trigger, e.g. every insert keeping invitation_counts) in memory,
     // not in a temp file: that file's writes were half the cost of a create.
     db.pragma('temp_store = MEMORY');
+    // SQLite's own default page cache, 2 MB. better-sqlite3 builds SQLite with 16 MB, which creates filled
+    // (about 18 MB of RSS); 2 MB measured as fast for creates, uncached lists, substring and offset walks.
+    db.pragma(`cache_size = ${CACHE_SIZE}`);
     if (path !== ':memory:' && path !== '') {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
