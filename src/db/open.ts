@@ -4,7 +4,7 @@ import { migrate } from './migrate.js';
 export type DB = Database.Database;
 
 /** The page cache, in SQLite's unit for a negative cache_size: KiB. */
-export const CACHE_SIZE = -2000;
+const CACHE_SIZE = -2000;
 
 /** Opens the database, sets pragmas (before any transaction: they are no-ops inside one) and migrates. */
 export function openDatabase(path: string): DB {
