@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const KSUID_EPOCH_S = 1_400_000_000;
+/** The largest time a ticket's 9 base36 digits hold: the year 5188. */
+const TICKET_TIME_MAX = 36 ** 9 - 1;
 
 // Random bytes are drawn from the CSPRNG 4 KiB at a time: one call per request was a visible cost.
 const POOL_SIZE = 4096;
@@ -71,6 +73,3 @@ export const traceId = (): string => randomSlice(16).toString('hex');
  */
 export const ticketToken = (nowMs: number): string =>
   Math.max(0, Math.min(TICKET_TIME_MAX, Math.floor(nowMs))).toString(36).padStart(9, '0') + randomSlice(25).toString('base64url');
-
-/** The largest time 9 base36 digits hold: the year 5188. */
-const TICKET_TIME_MAX = 36 ** 9 - 1;
