@@ -5,9 +5,15 @@ const BEARER = /^Bearer +(sk_(test|live)_[A-Za-z0-9_-]{1,128}) *$/i;
 const now = Date.now();
 const page = JSON.stringify({
   data: Array.from({ length: 10 }, (_, i) => ({
-    object: 'invitation', id: `inv_${String(i).padStart(27, '0')}`, email_address: `user${i}@example.com`, public_metadata: {},
-    status: 'pending', url: `http://localhost:4010/v1/tickets/accept?ticket=${'x'.repeat(43)}`,
-    expires_at: now + 30 * 86_400_000, created_at: now, updated_at: now,
+    object: 'invitation',
+    id: `inv_${String(i).padStart(27, '0')}`,
+    email_address: `user${i}@example.com`,
+    public_metadata: {},
+    status: 'pending',
+    url: `http://localhost:4010/v1/tickets/accept?ticket=${'x'.repeat(43)}`,
+    expires_at: now + 30 * 86_400_000,
+    created_at: now,
+    updated_at: now,
   })),
   total_count: 100_000,
 });

@@ -24,9 +24,12 @@ export interface Outcome {
 async function listAll(url: string, key: string): Promise<Map<string, Record<string, unknown>>> {
   const found = new Map<string, Record<string, unknown>>();
   for (let offset = 0; ; offset += 500) {
-    const res = await fetch(`${url}/v1/invitations?status=pending&status=accepted&status=revoked&status=expired&paginated=true&limit=500&offset=${offset}`, {
-      headers: { authorization: `Bearer ${key}` },
-    });
+    const res = await fetch(
+      `${url}/v1/invitations?status=pending&status=accepted&status=revoked&status=expired&paginated=true&limit=500&offset=${offset}`,
+      {
+        headers: { authorization: `Bearer ${key}` },
+      },
+    );
     const page = (await res.json()) as { data: Record<string, unknown>[]; total_count: number };
     for (const inv of page.data) found.set(inv['id'] as string, inv);
     if (offset + 500 >= page.total_count) return found;
@@ -49,7 +52,8 @@ export async function checkApi(url: string, keys: string[], sent: Sent[], outcom
         outcome.acknowledged_invitations++;
         const now = mine.get(inv.id);
         if (!now) outcome.failures.push(`acknowledged ${inv.id} (${inv.email_address}) is missing`);
-        else if (JSON.stringify(now) !== JSON.stringify(inv)) outcome.failures.push(`acknowledged ${inv.id} changed: ${JSON.stringify(inv)} -> ${JSON.stringify(now)}`);
+        else if (JSON.stringify(now) !== JSON.stringify(inv))
+          outcome.failures.push(`acknowledged ${inv.id} changed: ${JSON.stringify(inv)} -> ${JSON.stringify(now)}`);
       }
     } else {
       outcome.unanswered_requests++;
@@ -57,10 +61,13 @@ export async function checkApi(url: string, keys: string[], sent: Sent[], outcom
       else outcome.unanswered_not_stored++;
     }
   }
-  const emailsSent = new Map(keys.map((k) => [k, new Set(sent.filter((s) => s.key === k).flatMap((s) => s.items.map((i) => i.email_address)))]));
+  const emailsSent = new Map(
+    keys.map((k) => [k, new Set(sent.filter((s) => s.key === k).flatMap((s) => s.items.map((i) => i.email_address)))]),
+  );
   for (const [key, invitations] of stored) {
     for (const inv of invitations.values()) {
-      if (!emailsSent.get(key)!.has(inv['email_address'] as string)) outcome.failures.push(`${inv['id']} was never asked for by ${key.slice(0, 12)}…`);
+      if (!emailsSent.get(key)!.has(inv['email_address'] as string))
+        outcome.failures.push(`${inv['id']} was never asked for by ${key.slice(0, 12)}…`);
     }
   }
 }
@@ -85,7 +92,14 @@ export function checkFile(file: string, outcome: Outcome): void {
 }
 
 export const emptyOutcome = (sent: Sent[]): Outcome => ({
-  requests_sent: sent.length, acknowledged_requests: 0, acknowledged_invitations: 0, unanswered_requests: 0,
-  unanswered_but_stored: 0, unanswered_not_stored: 0, bulks_sent: sent.filter((s) => s.bulk).length,
-  invitations_stored: 0, emails_stored: 0, failures: [],
+  requests_sent: sent.length,
+  acknowledged_requests: 0,
+  acknowledged_invitations: 0,
+  unanswered_requests: 0,
+  unanswered_but_stored: 0,
+  unanswered_not_stored: 0,
+  bulks_sent: sent.filter((s) => s.bulk).length,
+  invitations_stored: 0,
+  emails_stored: 0,
+  failures: [],
 });

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -11,11 +11,16 @@ export interface Server {
 
 /** Starts the built CLI on the file and resolves once it prints where it listens. */
 export function startServer(file: string, publicUrl: string): Promise<Server> {
-  const proc = spawn(process.execPath, [CLI, '--db', file, '--port', '0', '--public-url', publicUrl, '--log-level', 'warn'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    [CLI, '--db', file, '--port', '0', '--public-url', publicUrl, '--log-level', 'warn'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    proc.on('exit', (code, signal) => resolve({ code, signal })));
+    proc.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   let out = '';
   let err = '';
   proc.stderr!.on('data', (c: Buffer) => (err += c.toString()));
@@ -29,7 +34,10 @@ export function startServer(file: string, publicUrl: string): Promise<Server> {
   });
 }
 
-export async function stop(server: Server, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+export async function stop(
+  server: Server,
+  signal: NodeJS.Signals,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   server.proc.kill(signal);
   return server.exited;
 }

@@ -49,7 +49,8 @@ async function worker(url: string, round: number, alive: () => boolean): Promise
       const json = JSON.parse(text) as unknown;
       record.answer = Array.isArray(json) ? json : [json];
     } catch (err) {
-      if (!alive() || (err as Error).message.startsWith('fetch failed') || (err as Error).name === 'SyntaxError') return;
+      if (!alive() || (err as Error).message.startsWith('fetch failed') || (err as Error).name === 'SyntaxError')
+        return;
       throw err;
     }
   }
@@ -68,7 +69,9 @@ async function main(): Promise<void> {
       const { signal } = await stop(server, 'SIGKILL');
       if (signal !== 'SIGKILL') throw new Error(`round ${round}: the server was not killed (${signal})`);
       await Promise.all(workers);
-      process.stdout.write(`round ${round}: killed after ${sent.filter((s) => s.answer).length} acknowledged requests so far\n`);
+      process.stdout.write(
+        `round ${round}: killed after ${sent.filter((s) => s.answer).length} acknowledged requests so far\n`,
+      );
     }
     const server = await startServer(file, PUBLIC_URL);
     const outcome = emptyOutcome(sent);
@@ -84,8 +87,10 @@ async function main(): Promise<void> {
       console.error(`crash test FAILED:\n  ${outcome.failures.slice(0, 20).join('\n  ')}`);
       process.exitCode = 1;
     } else {
-      console.log(`crash test passed: ${ROUNDS} SIGKILLs, ${outcome.acknowledged_invitations} acknowledged invitations all intact, ` +
-        `${outcome.unanswered_requests} unanswered requests each all-or-nothing, outbox consistent`);
+      console.log(
+        `crash test passed: ${ROUNDS} SIGKILLs, ${outcome.acknowledged_invitations} acknowledged invitations all intact, ` +
+          `${outcome.unanswered_requests} unanswered requests each all-or-nothing, outbox consistent`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
-import { openDatabase, closeDatabase } from '../src/db/open.js';
+import { digestKey } from '../src/db/instances.js';
+import { openDatabase } from '../src/db/open.js';
+import { closeDatabase } from '../src/db/transactions.js';
 import { invitationId, ticketToken } from '../src/ids.js';
-import { digestKey } from '../src/plugins/auth.js';
 
 const DAY_MS = 86_400_000;
 
@@ -33,7 +34,8 @@ export function fillDatabase(path: string, keys: string[], rows: number, keepIds
   const ids = new Map<string, string[]>();
   try {
     const instance = db.prepare('INSERT INTO instances (key_digest, created_at) VALUES (?, ?)');
-    const insert = db.prepare(`INSERT INTO invitations (instance_id, id, email_address, public_metadata, status, redirect_url,
+    const insert =
+      db.prepare(`INSERT INTO invitations (instance_id, id, email_address, public_metadata, status, redirect_url,
       template_slug, notify, ticket, expires_at, created_at, updated_at)
       VALUES (@instance_id, @id, @email_address, '{}', @status, NULL, 'invitation', 0, @ticket, @expires_at, @created_at, @created_at)`);
     const perKey = Math.ceil(keepIds / keys.length);
@@ -63,9 +65,14 @@ export async function fillThroughApi(url: string, key: string, rows: number, tag
     while (next < rows) {
       const from = next;
       next += 10;
-      const body = Array.from({ length: Math.min(10, rows - from) }, (_, k) => ({ email_address: `user${from + k}-${tag}@example${(from + k) % 97}.com`, notify: false }));
+      const body = Array.from({ length: Math.min(10, rows - from) }, (_, k) => ({
+        email_address: `user${from + k}-${tag}@example${(from + k) % 97}.com`,
+        notify: false,
+      }));
       const res = await fetch(`${url}/v1/invitations/bulk`, {
-        method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
       });
       if (!res.ok) throw new Error(`bulk fill failed: ${res.status} ${await res.text()}`);
       for (const inv of (await res.json()) as { id: string }[]) ids.push(inv.id);

@@ -1,8 +1,8 @@
-import autocannon from 'autocannon';
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import autocannon from 'autocannon';
 
 /** One benchmarked request shape, declarative so that both load generators can replay it. */
 export interface Operation {
@@ -70,26 +70,32 @@ async function cannon(op: Operation, o: LoadOptions): Promise<LoadResult> {
     connections: o.connections,
     duration: o.seconds,
     timeout: 20,
-    requests: [{
-      method: op.method,
-      setupRequest: (req) => {
-        const i = n++;
-        const body = bodyFor(op, o.tag, i);
-        return {
-          ...req,
-          path: op.path.replace('{id}', op.ids?.[i % op.ids.length] ?? ''),
-          headers: {
-            authorization: `Bearer ${op.keys[i % op.keys.length]}`,
-            ...(op.method === 'POST' ? { 'content-type': 'application/json' } : {}),
-          },
-          ...(body !== undefined ? { body } : {}),
-        };
+    requests: [
+      {
+        method: op.method,
+        setupRequest: (req) => {
+          const i = n++;
+          const body = bodyFor(op, o.tag, i);
+          return {
+            ...req,
+            path: op.path.replace('{id}', op.ids?.[i % op.ids.length] ?? ''),
+            headers: {
+              authorization: `Bearer ${op.keys[i % op.keys.length]}`,
+              ...(op.method === 'POST' ? { 'content-type': 'application/json' } : {}),
+            },
+            ...(body !== undefined ? { body } : {}),
+          };
+        },
       },
-    }],
+    ],
   });
   return {
-    requests: result.requests.total, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99,
-    non2xx: result.non2xx, errors: result.errors + result.timeouts,
+    requests: result.requests.total,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
   };
 }
 
@@ -110,9 +116,12 @@ function wrkScript(op: Operation, o: LoadOptions): string {
   const ids = op.ids ? `ids = {${op.ids.map(lua).join(',')}}` : 'ids = {}';
   const keys = `keys = {${op.keys.map((k) => lua(`Bearer ${k}`)).join(',')}}`;
   const email = `"bench-${o.tag}-${op.body === 'bulk10' ? 10 : 1}-t" .. tid .. "-" .. n .. "-"`;
-  const body = op.body === 'create' ? `'{"email_address":"' .. ${email} .. '0@example.com"}'`
-    : op.body === 'bulk10' ? `(function() local t = {} for k = 0, 9 do t[#t + 1] = '{"email_address":"' .. ${email} .. k .. '@example.com"}' end return "[" .. table.concat(t, ",") .. "]" end)()`
-      : 'nil';
+  const body =
+    op.body === 'create'
+      ? `'{"email_address":"' .. ${email} .. '0@example.com"}'`
+      : op.body === 'bulk10'
+        ? `(function() local t = {} for k = 0, 9 do t[#t + 1] = '{"email_address":"' .. ${email} .. k .. '@example.com"}' end return "[" .. table.concat(t, ",") .. "]" end)()`
+        : 'nil';
   return `${ids}
 ${keys}
 local threads, counter = {}, 1
@@ -137,14 +146,30 @@ async function wrk(op: Operation, o: LoadOptions): Promise<LoadResult> {
     const script = join(dir, 'op.lua');
     writeFileSync(script, wrkScript(op, o));
     // A slow operation queues 50 requests deep: wrk's default 2 s timeout would drop them from the latencies.
-    const args = ['-t', String(Math.min(WRK_THREADS, o.connections)), '-c', String(o.connections), '-d', `${o.seconds}s`, '--timeout', '20s', '-s', script, o.url];
+    const args = [
+      '-t',
+      String(Math.min(WRK_THREADS, o.connections)),
+      '-c',
+      String(o.connections),
+      '-d',
+      `${o.seconds}s`,
+      '--timeout',
+      '20s',
+      '-s',
+      script,
+      o.url,
+    ];
     const out = await new Promise<string>((resolve, reject) =>
-      execFile('wrk', args, { maxBuffer: 1 << 20 }, (err, stdout) => (err ? reject(err) : resolve(stdout))));
+      execFile('wrk', args, { maxBuffer: 1 << 20 }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+    );
     const num = (re: RegExp): number => Number(re.exec(out)?.[1] ?? 0);
     const latency = JSON.parse(/^JSON (.*)$/m.exec(out)?.[1] ?? '{"p50":0,"p99":0}') as { p50: number; p99: number };
     const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
     return {
-      requests: num(/(\d+) requests in/), rps: num(/Requests\/sec:\s+([\d.]+)/), p50: latency.p50, p99: latency.p99,
+      requests: num(/(\d+) requests in/),
+      rps: num(/Requests\/sec:\s+([\d.]+)/),
+      p50: latency.p50,
+      p99: latency.p99,
       non2xx: num(/Non-2xx or 3xx responses: (\d+)/),
       errors: socketErrors ? socketErrors.slice(1).reduce((a, b) => a + Number(b), 0) : 0,
     };

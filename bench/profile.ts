@@ -21,7 +21,9 @@ export function hotspots(file: string, top = 25): Hotspot[] {
   for (const node of profile.nodes) {
     const hits = node.hitCount ?? 0;
     const { functionName, url, lineNumber } = node.callFrame;
-    const where = url ? `${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${lineNumber + 1}` : '';
+    const where = url
+      ? `${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${lineNumber + 1}`
+      : '';
     const key = `${functionName || '(anonymous)'}\t${where}`;
     self.set(key, (self.get(key) ?? 0) + hits);
     total += hits;
@@ -36,4 +38,8 @@ export function hotspots(file: string, top = 25): Hotspot[] {
 }
 
 export const latestProfile = (dir: string): string | undefined =>
-  readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort().map((f) => join(dir, f)).at(-1);
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .sort()
+    .map((f) => join(dir, f))
+    .at(-1);

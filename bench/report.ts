@@ -44,10 +44,16 @@ export interface BenchResult {
 const round = (n: number, digits = 0): number => Math.round(n * 10 ** digits) / 10 ** digits;
 
 export function targets(r: Omit<BenchResult, 'targets'>, main: string, million: string | undefined): Target[] {
-  const op = (config: string, name: string) => r.configs.find((c) => c.name === config)?.ops.find((o) => o.name === name);
+  const op = (config: string, name: string) =>
+    r.configs.find((c) => c.name === config)?.ops.find((o) => o.name === name);
   const ratio = (name: string, goal: number): Target => {
     const o = op(main, name);
-    return { what: `${name} / baseline (${main})`, goal: `≥ ${goal}`, actual: o ? o.ratio.toFixed(2) : 'not run', met: !!o && o.ratio >= goal };
+    return {
+      what: `${name} / baseline (${main})`,
+      goal: `≥ ${goal}`,
+      actual: o ? o.ratio.toFixed(2) : 'not run',
+      met: !!o && o.ratio >= goal,
+    };
   };
   const rss = r.configs.find((c) => c.name === main)?.rssMiB ?? Infinity;
   const big = million ? op(million, 'list') : undefined;
@@ -56,10 +62,25 @@ export function targets(r: Omit<BenchResult, 'targets'>, main: string, million: 
     ratio('list', 0.4),
     ratio('list status=pending', 0.35),
     ratio('create', 0.25),
-    { what: 'cold start to healthy (median)', goal: '≤ 250 ms', actual: `${round(r.coldStartMs.median)} ms`, met: r.coldStartMs.median <= 250 },
+    {
+      what: 'cold start to healthy (median)',
+      goal: '≤ 250 ms',
+      actual: `${round(r.coldStartMs.median)} ms`,
+      met: r.coldStartMs.median <= 250,
+    },
     { what: `RSS after the whole run (${main})`, goal: '≤ 130 MiB', actual: `${round(rss)} MiB`, met: rss <= 130 },
-    { what: `list p99 at 1M rows, 50 connections (${million ?? 'not run'})`, goal: '≤ 20 ms', actual: big ? `${round(big.p99, 1)} ms` : 'not run', met: !!big && big.p99 <= 20 },
-    { what: `list p99 at 1M rows, 1 connection (${million ?? 'not run'})`, goal: '≤ 20 ms', actual: alone ? `${round(alone.p99, 1)} ms` : 'not run', met: !!alone && alone.p99 <= 20 },
+    {
+      what: `list p99 at 1M rows, 50 connections (${million ?? 'not run'})`,
+      goal: '≤ 20 ms',
+      actual: big ? `${round(big.p99, 1)} ms` : 'not run',
+      met: !!big && big.p99 <= 20,
+    },
+    {
+      what: `list p99 at 1M rows, 1 connection (${million ?? 'not run'})`,
+      goal: '≤ 20 ms',
+      actual: alone ? `${round(alone.p99, 1)} ms` : 'not run',
+      met: !!alone && alone.p99 <= 20,
+    },
   ];
 }
 
@@ -68,14 +89,27 @@ export function table(r: BenchResult): string {
   for (const c of r.configs) {
     rows.push([c.name, 'bare Fastify baseline', String(round(c.baselineRps)), '', '', '', '', '1.00']);
     for (const o of c.ops) {
-      rows.push([c.name, o.name, String(round(o.rps)), String(round(o.p50, 2)), String(round(o.p99, 2)), String(o.non2xx), String(o.errors), o.ratio.toFixed(2)]);
+      rows.push([
+        c.name,
+        o.name,
+        String(round(o.rps)),
+        String(round(o.p50, 2)),
+        String(round(o.p99, 2)),
+        String(o.non2xx),
+        String(o.errors),
+        o.ratio.toFixed(2),
+      ]);
     }
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  const line = (row: string[]) => `| ${row.map((cell, i) => (i >= 2 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join(' | ')} |`;
+  const line = (row: string[]) =>
+    `| ${row.map((cell, i) => (i >= 2 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join(' | ')} |`;
   const rule = `|${widths.map((w, i) => (i >= 2 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
   const targetRows = r.targets.map((t) => `| ${t.met ? 'met' : 'MISSED'} | ${t.what} | ${t.goal} | ${t.actual} |`);
-  const configs = r.configs.map((c) => `- ${c.name}: ${c.db}, ${c.instances} instance(s) × ${c.rowsPerInstance} rows, filled in ${round(c.fillSeconds, 1)} s, RSS after load ${round(c.rssMiB)} MiB`);
+  const configs = r.configs.map(
+    (c) =>
+      `- ${c.name}: ${c.db}, ${c.instances} instance(s) × ${c.rowsPerInstance} rows, filled in ${round(c.fillSeconds, 1)} s, RSS after load ${round(c.rssMiB)} MiB`,
+  );
   return [
     `${r.date}  ${r.machine.cores} × ${r.machine.cpus}, ${r.machine.memGiB} GiB, Node ${r.machine.node}`,
     `load generator: ${r.driver}, ${r.connections} connections, ${r.seconds} s per operation; load average before ${r.machine.loadBefore.join(' ')}, after ${r.machine.loadAfter.join(' ')}`,
@@ -88,8 +122,14 @@ export function table(r: BenchResult): string {
     rule,
     ...rows.slice(1).map(line),
     '',
-    ...r.configs.flatMap((c) => c.ops.filter((o) => o.rounds).map((o) =>
-      `${c.name} ${o.name}: median of ${o.rounds!.length} rounds' ratios (baseline, then the operation), ${o.rounds!.map((x) => `${round(x.rps)}/${round(x.baselineRps)} = ${x.ratio.toFixed(2)}`).join('; ')}`)),
+    ...r.configs.flatMap((c) =>
+      c.ops
+        .filter((o) => o.rounds)
+        .map(
+          (o) =>
+            `${c.name} ${o.name}: median of ${o.rounds!.length} rounds' ratios (baseline, then the operation), ${o.rounds!.map((x) => `${round(x.rps)}/${round(x.baselineRps)} = ${x.ratio.toFixed(2)}`).join('; ')}`,
+        ),
+    ),
     '',
     `cold start to healthy: median ${round(r.coldStartMs.median)} ms of ${r.coldStartMs.samples.map((s) => round(s)).join(', ')}`,
     ...configs,

@@ -1,19 +1,25 @@
 // npm run bench [-- --smoke] [--out file.json] [--seconds N] [--rounds N] [--driver wrk|autocannon] [--profile]
 //                 [--skip-million] [--only create,list] [--configs file-1x100k]   (a subset, e.g. to profile one operation)
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fillDatabase, fillThroughApi } from './fill.js';
-import { load, pickDriver, type LoadOptions, type Operation } from './load.js';
+import { type LoadOptions, load, type Operation, pickDriver } from './load.js';
 import { hotspots, latestProfile } from './profile.js';
-import { table, targets, type BenchResult, type ConfigResult } from './report.js';
-import { ROOT, startBaseline, startEmulator, type Server } from './servers.js';
+import { type BenchResult, type ConfigResult, table, targets } from './report.js';
+import { ROOT, type Server, startBaseline, startEmulator } from './servers.js';
 
 const { values: args } = parseArgs({
   options: {
-    smoke: { type: 'boolean' }, out: { type: 'string' }, seconds: { type: 'string' }, driver: { type: 'string' },
-    profile: { type: 'boolean' }, 'skip-million': { type: 'boolean' }, only: { type: 'string' }, configs: { type: 'string' },
+    smoke: { type: 'boolean' },
+    out: { type: 'string' },
+    seconds: { type: 'string' },
+    driver: { type: 'string' },
+    profile: { type: 'boolean' },
+    'skip-million': { type: 'boolean' },
+    only: { type: 'string' },
+    configs: { type: 'string' },
     rounds: { type: 'string' },
   },
 });
@@ -34,10 +40,12 @@ const tag = Date.now().toString(36);
 const resultsDir = join(ROOT, 'bench/results');
 const work = mkdtempSync(join(tmpdir(), 'clerk-mock-bench-'));
 mkdirSync(resultsDir, { recursive: true });
-if (!existsSync(join(ROOT, 'dist/cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` (npm run bench does)');
+if (!existsSync(join(ROOT, 'dist/cli.js')))
+  throw new Error('dist/cli.js is missing: run `npm run build` (npm run bench does)');
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-const keysFor = (name: string, n: number): string[] => Array.from({ length: n }, (_, i) => `sk_test_bench_${name}_${i}`);
+const keysFor = (name: string, n: number): string[] =>
+  Array.from({ length: n }, (_, i) => `sk_test_bench_${name}_${i}`);
 
 const UNCACHED_PAGES = Array.from({ length: 4096 }, (_, i) => `limit=${10 + (i % 8)}&offset=${Math.floor(i / 8)}`);
 
@@ -58,19 +66,32 @@ function operations(keys: string[], perInstance: number, ids: string[], writes: 
     { name: 'list query=substring', method: 'GET', path: `${list}&query=ser4242`, keys },
     { name: `list offset=${offset}`, method: 'GET', path: `${list}&offset=${offset}`, keys },
     // The two linear shapes again, each request a different one, so none is served from the cache.
-    { name: 'list query=substring uncached', method: 'GET', path: `${list}&query=ser{id}`, ids: UNCACHED_QUERIES, keys },
+    {
+      name: 'list query=substring uncached',
+      method: 'GET',
+      path: `${list}&query=ser{id}`,
+      ids: UNCACHED_QUERIES,
+      keys,
+    },
     { name: `list offset=${offset}+ uncached`, method: 'GET', path: `${list}&offset={id}`, ids: offsets(offset), keys },
-    ...(writes ? [
-      { name: 'bulk of 10', method: 'POST', path: '/v1/invitations/bulk', body: 'bulk10', keys },
-      { name: 'revoke', method: 'POST', path: '/v1/invitations/{id}/revoke', ids, keys },
-      // Last: on the main configuration its rounds add a few hundred thousand rows.
-      { name: 'create', method: 'POST', path: '/v1/invitations', body: 'create', keys },
-    ] satisfies Operation[] : []),
+    ...(writes
+      ? ([
+          { name: 'bulk of 10', method: 'POST', path: '/v1/invitations/bulk', body: 'bulk10', keys },
+          { name: 'revoke', method: 'POST', path: '/v1/invitations/{id}/revoke', ids, keys },
+          // Last: on the main configuration its rounds add a few hundred thousand rows.
+          { name: 'create', method: 'POST', path: '/v1/invitations', body: 'create', keys },
+        ] satisfies Operation[])
+      : []),
   ];
 }
 
 async function measure(server: Server, op: Operation, config: string, round?: number) {
-  const options: LoadOptions = { url: server.url, connections, seconds, tag: `${tag}-${config}${round ? `-r${round}` : ''}` };
+  const options: LoadOptions = {
+    url: server.url,
+    connections,
+    seconds,
+    tag: `${tag}-${config}${round ? `-r${round}` : ''}`,
+  };
   if (warmup > 0 && !op.ids && !round) {
     await load(driver, op, { ...options, seconds: warmup, tag: `${options.tag}-warm` });
     await settle(server);
@@ -89,9 +110,21 @@ async function settle(server: Server): Promise<void> {
   }
 }
 
-const BASELINE_OP: Operation = { name: 'baseline', method: 'GET', path: '/v1/invitations?paginated=true&limit=10', keys: ['sk_test_bench'] };
+const BASELINE_OP: Operation = {
+  name: 'baseline',
+  method: 'GET',
+  path: '/v1/invitations?paginated=true&limit=10',
+  keys: ['sk_test_bench'],
+};
 
-interface Plan { name: string; db: 'file' | ':memory:'; instances: number; perInstance: number; writes: boolean; profile?: boolean }
+interface Plan {
+  name: string;
+  db: 'file' | ':memory:';
+  instances: number;
+  perInstance: number;
+  writes: boolean;
+  profile?: boolean;
+}
 
 async function runConfig(p: Plan): Promise<ConfigResult> {
   // Started first and measured alone; it then idles beside the emulator, for the rounds.
@@ -103,21 +136,28 @@ async function runConfig(p: Plan): Promise<ConfigResult> {
   let byKey: string[][] = [];
   if (p.db === 'file') byKey = [...fillDatabase(file, keys, p.perInstance, 120_000).values()];
   const profileDir = p.profile ? join(resultsDir, `profile-${tag}`) : undefined;
-  const server = await startEmulator({ db: p.db === 'file' ? file : ':memory:', ...(profileDir ? { profileDir } : {}) });
+  const server = await startEmulator({
+    db: p.db === 'file' ? file : ':memory:',
+    ...(profileDir ? { profileDir } : {}),
+  });
   try {
     if (p.db === ':memory:') {
       for (const key of keys) byKey.push(await fillThroughApi(server.url, key, p.perInstance, tag));
     }
     const fillSeconds = (performance.now() - began) / 1000;
     // Interleave the instances' ids so that rotating keys and ids stay in step (id i belongs to key i mod n).
-    const striped = Array.from({ length: Math.min(...byKey.map((b) => b.length)) }, (_, i) => byKey.map((b) => b[i]!)).flat();
+    const striped = Array.from({ length: Math.min(...byKey.map((b) => b.length)) }, (_, i) =>
+      byKey.map((b) => b[i]!),
+    ).flat();
     const ops = [];
     const only = args.only?.split(',');
     for (const op of operations(keys, p.perInstance, striped, p.writes).filter((o) => !only || only.includes(o.name))) {
       if (p !== main || !TARGET_OPS.includes(op.name)) {
         const r = await measure(server, op, p.name);
         ops.push({ name: op.name, ...r, ratio: Number.NaN });
-        console.error(`  ${p.name} ${op.name}: ${Math.round(r.rps)} req/s, p99 ${r.p99.toFixed(2)} ms, non-2xx ${r.non2xx}`);
+        console.error(
+          `  ${p.name} ${op.name}: ${Math.round(r.rps)} req/s, p99 ${r.p99.toFixed(2)} ms, non-2xx ${r.non2xx}`,
+        );
         continue;
       }
       const measured = [];
@@ -126,14 +166,18 @@ async function runConfig(p: Plan): Promise<ConfigResult> {
         baselines.push(base);
         const r = await measure(server, op, p.name, round);
         measured.push({ ...r, baselineRps: base, ratio: r.rps / base });
-        console.error(`  ${p.name} ${op.name} round ${round}: ${Math.round(r.rps)} req/s against ${Math.round(base)}, ratio ${(r.rps / base).toFixed(2)}`);
+        console.error(
+          `  ${p.name} ${op.name} round ${round}: ${Math.round(r.rps)} req/s against ${Math.round(base)}, ratio ${(r.rps / base).toFixed(2)}`,
+        );
       }
       // The round with the median ratio stands for the operation; every round is kept in the JSON.
       const mid = [...measured].sort((a, b) => a.ratio - b.ratio)[Math.floor(measured.length / 2)]!;
       const { baselineRps: _, ...stands } = mid;
       ops.push({
-        name: op.name, ...stands,
-        non2xx: measured.reduce((n, r) => n + r.non2xx, 0), errors: measured.reduce((n, r) => n + r.errors, 0),
+        name: op.name,
+        ...stands,
+        non2xx: measured.reduce((n, r) => n + r.non2xx, 0),
+        errors: measured.reduce((n, r) => n + r.errors, 0),
         rounds: measured.map((r) => ({ rps: r.rps, baselineRps: r.baselineRps, ratio: r.ratio })),
       });
     }
@@ -141,7 +185,16 @@ async function runConfig(p: Plan): Promise<ConfigResult> {
     const baseline = median(baselines);
     // Operations measured once are set against the median of every baseline measurement of this configuration.
     for (const op of ops) if (Number.isNaN(op.ratio)) op.ratio = op.rps / baseline;
-    return { name: p.name, db: p.db, instances: p.instances, rowsPerInstance: p.perInstance, fillSeconds, baselineRps: baseline, rssMiB, ops };
+    return {
+      name: p.name,
+      db: p.db,
+      instances: p.instances,
+      rowsPerInstance: p.perInstance,
+      fillSeconds,
+      baselineRps: baseline,
+      rssMiB,
+      ops,
+    };
   } finally {
     await server.stop();
     await baselineServer.stop();
@@ -169,9 +222,19 @@ const more: Plan[] = [
   { name: 'file-100x1k', db: 'file', instances: 100, perInstance: 1000, writes: true },
   { name: 'memory-100x1k', db: ':memory:', instances: 100, perInstance: 1000, writes: true },
 ];
-if (!args['skip-million']) more.push({ name: 'file-1x1M', db: 'file', instances: 1, perInstance: 1_000_000, writes: false });
-const main: Plan = { name: `file-1x${k(rows)}`, db: 'file', instances: 1, perInstance: rows, writes: true, profile: args.profile === true };
-const plans: Plan[] = [main, ...(smoke ? [] : more)].filter((p) => !args.configs || args.configs.split(',').includes(p.name));
+if (!args['skip-million'])
+  more.push({ name: 'file-1x1M', db: 'file', instances: 1, perInstance: 1_000_000, writes: false });
+const main: Plan = {
+  name: `file-1x${k(rows)}`,
+  db: 'file',
+  instances: 1,
+  perInstance: rows,
+  writes: true,
+  profile: args.profile === true,
+};
+const plans: Plan[] = [main, ...(smoke ? [] : more)].filter(
+  (p) => !args.configs || args.configs.split(',').includes(p.name),
+);
 
 const loadBefore = loadavg().map((l) => Math.round(l * 100) / 100);
 console.error(`bench: ${driver}, ${seconds} s per operation, ${plans.map((p) => p.name).join(', ')}`);
@@ -182,19 +245,38 @@ try {
   const partial = {
     date: new Date().toISOString(),
     machine: {
-      cpus: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version,
-      loadBefore, loadAfter: loadavg().map((l) => Math.round(l * 100) / 100),
+      cpus: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      memGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      loadBefore,
+      loadAfter: loadavg().map((l) => Math.round(l * 100) / 100),
     },
-    driver, connections, seconds, rounds, coldStartMs: { median: median(samples), samples }, configs,
+    driver,
+    connections,
+    seconds,
+    rounds,
+    coldStartMs: { median: median(samples), samples },
+    configs,
   };
-  const result: BenchResult = { ...partial, targets: targets(partial, main.name, plans.some((p) => p.name === 'file-1x1M') ? 'file-1x1M' : undefined) };
+  const result: BenchResult = {
+    ...partial,
+    targets: targets(partial, main.name, plans.some((p) => p.name === 'file-1x1M') ? 'file-1x1M' : undefined),
+  };
   const out = args.out ?? join(resultsDir, `${smoke ? 'smoke' : 'bench'}-${result.date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(out, JSON.stringify(result, null, 2));
   console.log(table(result));
   console.log(`\nwritten to ${out}`);
   const profile = args.profile ? latestProfile(join(resultsDir, `profile-${tag}`)) : undefined;
-  if (profile) console.log(`\nCPU profile ${profile}, self time:\n${hotspots(profile).map((h) => `${String(h.percent).padStart(5)}%  ${h.fn}  ${h.where}`).join('\n')}`);
-  const failed = configs.flatMap((c) => c.ops.filter((o) => o.non2xx > 0 || o.errors > 0).map((o) => `${c.name} ${o.name}`));
+  if (profile)
+    console.log(
+      `\nCPU profile ${profile}, self time:\n${hotspots(profile)
+        .map((h) => `${String(h.percent).padStart(5)}%  ${h.fn}  ${h.where}`)
+        .join('\n')}`,
+    );
+  const failed = configs.flatMap((c) =>
+    c.ops.filter((o) => o.non2xx > 0 || o.errors > 0).map((o) => `${c.name} ${o.name}`),
+  );
   if (failed.length > 0) {
     console.error(`requests failed in: ${failed.join(', ')}`);
     process.exitCode = 1;

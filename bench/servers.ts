@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync, readFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -54,7 +54,9 @@ async function start(command: (port: number) => [string, string[]], logFile = '/
   const url = `http://127.0.0.1:${port}`;
   const startMs = await waitHealthy(url, child, began);
   return {
-    url, pid: child.pid!, startMs,
+    url,
+    pid: child.pid!,
+    startMs,
     rssMiB: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
     stop: async () => {
       child.kill('SIGTERM');

@@ -1,5 +1,5 @@
-// Second half of `npm run build` (after tsc): bundles the CLI into dist/cli-bundle.js, which dist/cli.js
-// loads (src/cli-loader.ts), then runs the bundle once to make V8's code cache of it, dist/cli-bundle.cache.
+// Second half of `npm run build` (after tsc): bundles the CLI into dist/cli/bundle.js, which dist/cli.js
+// loads (src/cli/loader.ts), then runs the bundle once to make V8's code cache of it, dist/cli/bundle.cache.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -17,17 +17,24 @@ const metaUrlAsInDist = {
   setup(b) {
     b.onLoad({ filter: /\.ts$/ }, (args) => {
       if (!args.path.startsWith(src)) return undefined;
-      const asJs = relative(src, args.path).split('\\').join('/').replace(/\.ts$/, '.js');
-      const contents = readFileSync(args.path, 'utf8').replaceAll('import.meta.url', `require('node:url').pathToFileURL(require('node:path').join(__dirname, ${JSON.stringify(asJs)})).href`);
+      // The file's path in dist/, relative to the bundle's folder (dist/cli/), where __dirname points.
+      const asJs = relative(`${dist}/cli`, `${dist}/${relative(src, args.path)}`)
+        .split('\\')
+        .join('/')
+        .replace(/\.ts$/, '.js');
+      const contents = readFileSync(args.path, 'utf8').replaceAll(
+        'import.meta.url',
+        `require('node:url').pathToFileURL(require('node:path').join(__dirname, ${JSON.stringify(asJs)})).href`,
+      );
       return { contents, loader: 'ts' };
     });
   },
 };
 
-rmSync(`${dist}/cli-bundle.cache`, { force: true });
+rmSync(`${dist}/cli/bundle.cache`, { force: true });
 await build({
-  entryPoints: [`${src}cli-main.ts`],
-  outfile: `${dist}/cli-bundle.js`,
+  entryPoints: [`${src}cli/main.ts`],
+  outfile: `${dist}/cli/bundle.js`,
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -44,5 +51,8 @@ await build({
 
 // A fresh process without NODE_OPTIONS: V8 refuses a cache made under other flags.
 const { NODE_OPTIONS: _options, ...env } = process.env;
-const warm = spawnSync(process.execPath, [fileURLToPath(new URL('./warm-cli.mjs', import.meta.url))], { env, stdio: 'inherit' });
+const warm = spawnSync(process.execPath, [fileURLToPath(new URL('./warm-cli.mjs', import.meta.url))], {
+  env,
+  stdio: 'inherit',
+});
 if (warm.status !== 0) throw new Error(`the warm-up run failed (${warm.status ?? warm.signal})`);

@@ -10,3 +10,8 @@ export const realNow = (): number => Date.now();
 export function instanceNow(instance: Instance): number {
   return realNow() + instance.clockOffsetMs;
 }
+
+export const DAY_MS = 86_400_000;
+
+/** The latest instant a clock may show: the last millisecond of the year 9999. */
+export const MAX_TIME = 253_402_300_799_999;

@@ -27,11 +27,41 @@ export interface Setting {
 export const SETTINGS: Setting[] = [
   { key: 'port', env: 'PORT', flag: 'port', default: '4010', help: 'listen port (0 picks a free one)' },
   { key: 'host', env: 'HOST', flag: 'host', default: '127.0.0.1', help: 'listen address (0.0.0.0 for all interfaces)' },
-  { key: 'databasePath', env: 'DATABASE_PATH', flag: 'db', default: ':memory:', help: 'SQLite file; :memory: keeps nothing across restarts' },
-  { key: 'secretKeys', env: 'CLERK_SECRET_KEYS', flag: 'secret-key', default: '(none: open mode)', help: 'accepted secret keys, comma-separated; the flag may repeat' },
-  { key: 'publicUrl', env: 'PUBLIC_URL', flag: 'public-url', default: 'http://localhost:<port>', help: 'base URL of invitation links' },
-  { key: 'seedFile', env: 'SEED_FILE', flag: 'seed', default: '(none)', help: 'JSON file of instances, users and invitations loaded at start' },
-  { key: 'logLevel', env: 'LOG_LEVEL', flag: 'log-level', default: 'info', help: `log level: ${LOG_LEVELS.join(', ')}` },
+  {
+    key: 'databasePath',
+    env: 'DATABASE_PATH',
+    flag: 'db',
+    default: ':memory:',
+    help: 'SQLite file; :memory: keeps nothing across restarts',
+  },
+  {
+    key: 'secretKeys',
+    env: 'CLERK_SECRET_KEYS',
+    flag: 'secret-key',
+    default: '(none: open mode)',
+    help: 'accepted secret keys, comma-separated; the flag may repeat',
+  },
+  {
+    key: 'publicUrl',
+    env: 'PUBLIC_URL',
+    flag: 'public-url',
+    default: 'http://localhost:<port>',
+    help: 'base URL of invitation links',
+  },
+  {
+    key: 'seedFile',
+    env: 'SEED_FILE',
+    flag: 'seed',
+    default: '(none)',
+    help: 'JSON file of instances, users and invitations loaded at start',
+  },
+  {
+    key: 'logLevel',
+    env: 'LOG_LEVEL',
+    flag: 'log-level',
+    default: 'info',
+    help: `log level: ${LOG_LEVELS.join(', ')}`,
+  },
 ];
 
 export class ConfigError extends Error {
@@ -41,7 +71,11 @@ export class ConfigError extends Error {
   }
 }
 
-const port = z.string().regex(/^\d{1,5}$/).transform(Number).pipe(z.number().int().min(0).max(65535));
+const port = z
+  .string()
+  .regex(/^\d{1,5}$/)
+  .transform(Number)
+  .pipe(z.number().int().min(0).max(65535));
 const httpUrl = z.string().refine((s) => {
   try {
     const u = new URL(s);
@@ -55,7 +89,10 @@ const expectations: Record<keyof Config, { schema: z.ZodType; expected: string }
   port: { schema: port, expected: 'an integer from 0 to 65535' },
   host: { schema: z.string().min(1), expected: 'a host name or IP address' },
   databasePath: { schema: z.string().min(1), expected: 'a file path or :memory:' },
-  secretKeys: { schema: z.array(z.string().regex(SECRET_KEY_PATTERN)).min(1), expected: 'keys of the form sk_test_… or sk_live_… (1-128 of A-Z a-z 0-9 _ -)' },
+  secretKeys: {
+    schema: z.array(z.string().regex(SECRET_KEY_PATTERN)).min(1),
+    expected: 'keys of the form sk_test_… or sk_live_… (1-128 of A-Z a-z 0-9 _ -)',
+  },
   publicUrl: { schema: httpUrl, expected: 'an absolute http(s) URL without query or fragment' },
   seedFile: { schema: z.string().min(1), expected: 'a file path' },
   logLevel: { schema: z.enum(LOG_LEVELS), expected: LOG_LEVELS.join(', ') },
@@ -83,20 +120,31 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
     help: { type: 'boolean' },
     version: { type: 'boolean' },
   };
-  for (const s of SETTINGS) options[s.flag] = s.key === 'secretKeys' ? { type: 'string', multiple: true } : { type: 'string' };
-  let parsed;
+  for (const s of SETTINGS)
+    options[s.flag] = s.key === 'secretKeys' ? { type: 'string', multiple: true } : { type: 'string' };
+  let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {
     const message = (err as Error).message;
     const option = /'(-[^']*)'/.exec(message)?.[1];
-    throw new ConfigError(option && /Unknown option/.test(message) ? `unknown flag ${option} (see --help)` : (message.split('.')[0] ?? message));
+    throw new ConfigError(
+      option && /Unknown option/.test(message)
+        ? `unknown flag ${option} (see --help)`
+        : (message.split('.')[0] ?? message),
+    );
   }
   const [command, ...extra] = parsed.positionals;
-  if (command !== undefined && command !== 'serve' && command !== 'healthcheck') throw new ConfigError(`unknown command ${JSON.stringify(command)} (expected serve or healthcheck)`);
+  if (command !== undefined && command !== 'serve' && command !== 'healthcheck')
+    throw new ConfigError(`unknown command ${JSON.stringify(command)} (expected serve or healthcheck)`);
   if (extra.length) throw new ConfigError(`unexpected argument ${JSON.stringify(extra[0])}`);
   const { help, version, ...values } = parsed.values as Record<string, string | string[] | boolean | undefined>;
-  return { values: values as ParsedArgs['values'], command: command ?? 'serve', help: help === true, version: version === true };
+  return {
+    values: values as ParsedArgs['values'],
+    command: command ?? 'serve',
+    help: help === true,
+    version: version === true,
+  };
 }
 
 /** Env and flags (flags win) to a validated Config. Pure: reads nothing but its arguments. */
@@ -109,13 +157,20 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Config 
     if (fromEnv !== undefined && fromEnv !== '') return { raw: fromEnv, source: s.env };
     return undefined;
   };
-  const get = <K extends keyof Config>(key: K, fallback: Config[K], normalise = (raw: unknown): unknown => raw): Config[K] => {
+  const get = <K extends keyof Config>(
+    key: K,
+    fallback: Config[K],
+    normalise = (raw: unknown): unknown => raw,
+  ): Config[K] => {
     const setting = SETTINGS.find((s) => s.key === key)!;
     const found = pick(setting);
     return found ? check(key, normalise(found.raw), found.source) : fallback;
   };
   const splitKeys = (raw: unknown): string[] =>
-    (Array.isArray(raw) ? raw : [raw]).flatMap((v) => String(v).split(',')).map((k) => k.trim()).filter((k) => k !== '');
+    (Array.isArray(raw) ? raw : [raw])
+      .flatMap((v) => String(v).split(','))
+      .map((k) => k.trim())
+      .filter((k) => k !== '');
   const config: Config = {
     port: get('port', 4010),
     host: get('host', '127.0.0.1'),

@@ -26,72 +26,133 @@ export class ClerkError extends Error {
   }
 }
 
-function make(status: number, code: string, message: string, long = message, meta?: Record<string, unknown>): ClerkError {
-  return new ClerkError(status, meta ? { message, long_message: long, code, meta } : { message, long_message: long, code });
+function make(
+  status: number,
+  code: string,
+  message: string,
+  long = message,
+  meta?: Record<string, unknown>,
+): ClerkError {
+  return new ClerkError(
+    status,
+    meta ? { message, long_message: long, code, meta } : { message, long_message: long, code },
+  );
 }
+
+/** A request over one of the limits: "<subject> the maximum allowed <maximum>." */
+const over = (status: number, code: string, message: string, subject: string, maximum: string): ClerkError =>
+  make(status, code, message, `${subject} the maximum allowed ${maximum}.`);
 
 export const errors = {
   authHeaderInvalid: () =>
-    make(401, 'authorization_header_format_invalid', 'Invalid Authorization header format',
-      "Invalid Authorization header format. Must be 'Bearer <YOUR_API_KEY>'"),
+    make(
+      401,
+      'authorization_header_format_invalid',
+      'Invalid Authorization header format',
+      "Invalid Authorization header format. Must be 'Bearer <YOUR_API_KEY>'",
+    ),
   keyInvalid: () =>
-    make(401, 'clerk_key_invalid', 'The provided Clerk Secret Key is invalid. Make sure that your Clerk Secret Key is correct.'),
+    make(
+      401,
+      'clerk_key_invalid',
+      'The provided Clerk Secret Key is invalid. Make sure that your Clerk Secret Key is correct.',
+    ),
   apiVersionInvalid: (value: string) =>
-    make(400, 'api_version_invalid', 'invalid API version',
-      `The Clerk-API-Version header "${value.slice(0, 40)}" is invalid. Use a date of the form YYYY-MM-DD, e.g. 2025-04-10.`),
+    make(
+      400,
+      'api_version_invalid',
+      'invalid API version',
+      `The Clerk-API-Version header "${value.slice(0, 40)}" is invalid. Use a date of the form YYYY-MM-DD, e.g. 2025-04-10.`,
+    ),
   bodyInvalid: (why = 'The request body is invalid. Please consult the API documentation for more information.') =>
     make(400, 'request_body_invalid', 'Request body invalid', why),
   bodyTooLarge: (limit: number) =>
-    make(413, 'request_body_too_large', 'Request body too large',
-      `The request body exceeds the maximum allowed size of ${limit} bytes.`),
+    over(413, 'request_body_too_large', 'Request body too large', 'The request body exceeds', `size of ${limit} bytes`),
   paramMissing: (param: string) =>
     make(422, 'form_param_missing', 'is missing', `${param} must be included.`, { param_name: param }),
   emailInvalid: (param: string) =>
-    make(422, 'form_param_format_invalid', 'is invalid', `${param} must be a valid email address.`, { param_name: param }),
+    make(422, 'form_param_format_invalid', 'is invalid', `${param} must be a valid email address.`, {
+      param_name: param,
+    }),
   paramUnknown: (param: string) =>
-    make(422, 'form_param_unknown', 'is unknown', `${param} is not a valid parameter for this request.`, { param_name: param }),
+    make(422, 'form_param_unknown', 'is unknown', `${param} is not a valid parameter for this request.`, {
+      param_name: param,
+    }),
   paramInvalid: (param: string, expected: string) =>
     make(422, 'form_param_value_invalid', 'is invalid', `${param} is invalid. ${expected}`, { param_name: param }),
   duplicate: (emails: string[]) =>
-    make(400, 'duplicate_record', emails.length > 1 ? 'duplicate invitations' : 'duplicate invitation',
+    make(
+      400,
+      'duplicate_record',
+      emails.length > 1 ? 'duplicate invitations' : 'duplicate invitation',
       `There are already pending invitations for the following email addresses: ${emails.join(', ')}`,
-      { email_addresses: emails }),
+      { email_addresses: emails },
+    ),
   identifierExists: () =>
-    make(422, 'form_identifier_exists', 'That email address is taken. Please try another.', undefined,
-      { param_name: 'email_address' }),
+    make(422, 'form_identifier_exists', 'That email address is taken. Please try another.', undefined, {
+      param_name: 'email_address',
+    }),
   alreadyRevoked: () => make(400, 'invitation_already_revoked', 'Invitation is already revoked.'),
-  alreadyAccepted: () => make(400, 'invitation_already_accepted', 'Invitation is already accepted, try signing in instead.'),
+  alreadyAccepted: () =>
+    make(400, 'invitation_already_accepted', 'Invitation is already accepted, try signing in instead.'),
   invitationExpired: () => make(400, 'invitation_expired', 'Invitation has expired.'),
   bulkSizeExceeded: (max: number) =>
-    make(400, 'bulk_size_exceeded', 'bulk size exceeded',
-      `Parameters exceed the maximum allowed bulk processing size of ${max}.`),
+    over(400, 'bulk_size_exceeded', 'bulk size exceeded', 'Parameters exceed', `bulk processing size of ${max}`),
   invitationNotFound: (id: string) =>
     make(404, 'resource_not_found', 'not found', `No invitation was found with id ${id.slice(0, 100)}.`),
   routeNotFound: () => make(404, 'resource_not_found', 'not found', 'The requested resource was not found.'),
   methodNotAllowed: (method: string, allow: string[]) => {
-    const e = make(405, 'method_not_allowed', 'method not allowed',
-      `The ${method.slice(0, 16)} method is not allowed on this resource. Allowed: ${allow.join(', ')}.`);
+    const e = make(
+      405,
+      'method_not_allowed',
+      'method not allowed',
+      `The ${method.slice(0, 16)} method is not allowed on this resource. Allowed: ${allow.join(', ')}.`,
+    );
     e.headers['allow'] = allow.join(', ');
     return e;
   },
   tooManyRequests: (retryAfter: number) =>
-    new ClerkError(429, { message: 'Too many requests', long_message: 'Too many requests, retry later', code: 'too_many_requests' },
-      { 'retry-after': String(retryAfter) }),
+    new ClerkError(
+      429,
+      { message: 'Too many requests', long_message: 'Too many requests, retry later', code: 'too_many_requests' },
+      { 'retry-after': String(retryAfter) },
+    ),
   urlTooLong: (max: number) =>
-    make(414, 'request_url_too_long', 'Request URL too long', `The request URL exceeds the maximum allowed length of ${max} characters.`),
+    over(414, 'request_url_too_long', 'Request URL too long', 'The request URL exceeds', `length of ${max} characters`),
   tooManyQueryParams: (max: number) =>
-    make(400, 'too_many_query_parameters', 'Too many query parameters', `The query string has more than ${max} parameters.`),
+    make(
+      400,
+      'too_many_query_parameters',
+      'Too many query parameters',
+      `The query string has more than ${max} parameters.`,
+    ),
   headersTooLarge: (max: number) =>
-    make(431, 'request_header_fields_too_large', 'Request headers too large',
-      `The request line and headers exceed the maximum allowed size of ${max} bytes.`),
+    over(
+      431,
+      'request_header_fields_too_large',
+      'Request headers too large',
+      'The request line and headers exceed',
+      `size of ${max} bytes`,
+    ),
   requestTimeout: () => make(408, 'request_timeout', 'Request timeout', 'The request was not received in time.'),
   badRequest: () => make(400, 'request_invalid', 'Bad request', 'The request is not valid HTTP.'),
   databaseBusy: (retryAfter: number) =>
-    new ClerkError(503, { message: 'Service unavailable', long_message: `The database is busy with another writer; retry after ${retryAfter} second${retryAfter === 1 ? '' : 's'}.`, code: 'service_unavailable' },
-      { 'retry-after': String(retryAfter) }),
+    new ClerkError(
+      503,
+      {
+        message: 'Service unavailable',
+        long_message: `The database is busy with another writer; retry after ${retryAfter} second${retryAfter === 1 ? '' : 's'}.`,
+        code: 'service_unavailable',
+      },
+      { 'retry-after': String(retryAfter) },
+    ),
   internal: () =>
-    make(500, 'internal_clerk_error', 'Oops, an unexpected error occurred',
-      "There was an internal error on our servers. We've been notified and are working on fixing it."),
+    make(
+      500,
+      'internal_clerk_error',
+      'Oops, an unexpected error occurred',
+      "There was an internal error on our servers. We've been notified and are working on fixing it.",
+    ),
 } as const;
 
 interface FastifyLikeError {

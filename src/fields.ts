@@ -1,64 +1,24 @@
-import type { FastifySchemaCompiler } from 'fastify';
+// Field schemas shared by the routes and the seed file: email addresses, metadata, URLs, query integers.
 import { z } from 'zod';
-import { ClerkError, errors } from './errors.js';
 
-// Clerk reports one failure, in this order: unknown key, bad value, missing value, bad email format.
+/** Markers on refinements, so that a failure maps to Clerk's code for it (http/validation.ts, seed/schema.ts). */
 export const EMAIL_FORMAT = 'email_format';
 export const BLANK = 'blank';
-const RANK = { root: 0, unknown: 1, invalid: 2, missing: 3, format: 4 } as const;
 
-function valueAt(data: unknown, path: PropertyKey[]): unknown {
+/** The value at a zod issue's path in the data that was parsed. */
+export function valueAt(data: unknown, path: PropertyKey[]): unknown {
   let v: unknown = data;
   for (const p of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[p] : undefined;
   return v;
 }
 
-function paramName(path: PropertyKey[]): string {
-  const names = path.filter((p): p is string => typeof p === 'string');
-  return names.join('.') || 'body';
-}
-
-function toClerk(issue: z.core.$ZodIssue, data: unknown): { rank: number; error: ClerkError } {
-  const param = paramName(issue.path);
-  // A failure of the body itself or of a whole bulk item (path [] or [n]) is about the body's shape, not a parameter.
-  if (!issue.path.some((p) => typeof p === 'string') && issue.code !== 'unrecognized_keys') {
-    if (issue.code === 'too_big' && issue.origin === 'array') return { rank: RANK.root, error: errors.bulkSizeExceeded(Number(issue.maximum)) };
-    return { rank: RANK.root, error: errors.bodyInvalid(issue.message) };
-  }
-  if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0] ?? '';
-    return { rank: RANK.unknown, error: errors.paramUnknown(paramName([...issue.path, key])) };
-  }
-  if (issue.code === 'custom' && issue.params?.['kind'] === EMAIL_FORMAT) return { rank: RANK.format, error: errors.emailInvalid(param) };
-  if (issue.code === 'custom' && issue.params?.['kind'] === BLANK) return { rank: RANK.missing, error: errors.paramMissing(param) };
-  if (issue.code === 'invalid_type' && valueAt(data, issue.path) == null) return { rank: RANK.missing, error: errors.paramMissing(param) };
-  return { rank: RANK.invalid, error: errors.paramInvalid(param, issue.message) };
-}
-
-/** The first Clerk error for a failed parse, by Clerk's validation order, then by field order. */
-export function clerkErrorFromZod(error: z.ZodError, data: unknown): ClerkError {
-  let best: { rank: number; error: ClerkError } | undefined;
-  for (const issue of error.issues) {
-    const mapped = toClerk(issue, data);
-    if (!best || mapped.rank < best.rank) best = mapped;
-  }
-  return best?.error ?? errors.bodyInvalid();
-}
-
-export function parseWith<T extends z.ZodType>(schema: T, data: unknown): z.output<T> {
-  const result = schema.safeParse(data);
-  if (!result.success) throw clerkErrorFromZod(result.error, data);
-  return result.data;
-}
-
-/** Fastify validator compiler for zod route schemas that fails with the Clerk error itself. */
-export const clerkValidatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema }) => (data) => {
-  try {
-    return { value: parseWith(schema, data) };
-  } catch (err) {
-    return { error: err as Error };
-  }
-};
+/** A query-string integer within [min, max], from its decimal digits only. */
+export const integerParam = (min: number, max: number, expected: string) =>
+  z
+    .string({ error: expected })
+    .regex(/^\d{1,15}$/, { error: expected })
+    .transform(Number)
+    .pipe(z.number().min(min, { error: expected }).max(max, { error: expected }));
 
 const EMAIL_PATTERN = /^[^\s@"(),:;<>[\\\]]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/;
 
@@ -82,8 +42,13 @@ function nestsDeeperThan(v: unknown, max: number): boolean {
 
 export const publicMetadata = z
   .record(z.string(), z.unknown(), { error: 'Expected a JSON object.' })
-  .refine((m) => !nestsDeeperThan(m, MAX_METADATA_DEPTH), { error: `Expected an object nested at most ${MAX_METADATA_DEPTH} levels deep.`, abort: true })
-  .refine((m) => Buffer.byteLength(JSON.stringify(m)) <= MAX_METADATA_BYTES, { error: `Expected at most ${MAX_METADATA_BYTES} bytes of JSON.` });
+  .refine((m) => !nestsDeeperThan(m, MAX_METADATA_DEPTH), {
+    error: `Expected an object nested at most ${MAX_METADATA_DEPTH} levels deep.`,
+    abort: true,
+  })
+  .refine((m) => Buffer.byteLength(JSON.stringify(m)) <= MAX_METADATA_BYTES, {
+    error: `Expected at most ${MAX_METADATA_BYTES} bytes of JSON.`,
+  });
 
 /** An absolute http(s) URL of at most maxLength characters. */
 export function isHttpUrl(s: string, maxLength = 2048): boolean {

@@ -5,7 +5,7 @@ const KSUID_EPOCH_S = 1_400_000_000;
 /** The largest time a ticket's 9 base36 digits hold: the year 5188. */
 const TICKET_TIME_MAX = 36 ** 9 - 1;
 
-// Random bytes are drawn from the CSPRNG 4 KiB at a time: one call per request was a visible cost.
+// Random bytes come from the CSPRNG a pool at a time, not a call per id (BENCHMARKS.md, "Measurements behind the code").
 const POOL_SIZE = 4096;
 let pool = Buffer.alloc(0);
 let poolAt = 0;
@@ -20,8 +20,8 @@ function randomSlice(n: number): Buffer {
 }
 
 /**
- * base62 of a big-endian number, by long division over 16-bit digits (a BigInt per call was a third of an
- * invitation's id cost). Digits of the quotient that are all zero drop off, so the loop shrinks as it goes.
+ * base62 of a big-endian number, by long division over 16-bit digits rather than a BigInt (BENCHMARKS.md).
+ * Digits of the quotient that are all zero drop off, so the loop shrinks as it goes.
  */
 export function base62(bytes: Buffer, width: number): string {
   const digits: number[] = [];
@@ -45,9 +45,8 @@ export function base62(bytes: Buffer, width: number): string {
 /**
  * A KSUID: 4 bytes of seconds since the KSUID epoch and a 16-byte payload, as 27 base62 characters. The
  * payload starts with the millisecond within that second (2 bytes), then 14 random bytes (112 bits), so
- * ids sort by time to the millisecond. Each unique index then takes a new id at its right edge: with a
- * random payload, the creates of one group commit landed on as many different pages of the id index, and
- * writing those pages to the WAL was about a sixth of a create's CPU.
+ * ids sort by time to the millisecond and each unique index takes a new id at its right edge, not on a
+ * random page (BENCHMARKS.md).
  */
 export function ksuid(nowMs: number): string {
   const buf = Buffer.alloc(20);
@@ -72,4 +71,6 @@ export const traceId = (): string => randomSlice(16).toString('hex');
  * 34 base64url characters.
  */
 export const ticketToken = (nowMs: number): string =>
-  Math.max(0, Math.min(TICKET_TIME_MAX, Math.floor(nowMs))).toString(36).padStart(9, '0') + randomSlice(25).toString('base64url');
+  Math.max(0, Math.min(TICKET_TIME_MAX, Math.floor(nowMs)))
+    .toString(36)
+    .padStart(9, '0') + randomSlice(25).toString('base64url');

@@ -1,6 +1,7 @@
 // The package's programmatic entry: `import { startEmulator } from 'clerk-invitations-mock'`.
-export { buildApp, type App } from './app.js';
-export { ConfigError, defaultConfig, loadConfig, type Config } from './config.js';
+
+export { type Config, ConfigError, defaultConfig, loadConfig } from './config.js';
 export { SchemaTooNewError } from './db/migrate.js';
-export { startServer, type RunningServer } from './server.js';
-export { startEmulator, type Emulator, type EmulatorOptions, type ResetResult } from './start-emulator.js';
+export { type App, buildApp } from './http/app.js';
+export { type RunningServer, startServer } from './server.js';
+export { type Emulator, type EmulatorOptions, type ResetResult, startEmulator } from './start-emulator.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app.js';
 import type { Config } from './config.js';
+import { buildApp } from './http/app.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -28,5 +28,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   if (config.publicUrl === undefined) app.publicUrl = `http://localhost:${port}`;
-  return { app, url: `http://${host === '0.0.0.0' || host === '[::]' ? 'localhost' : host}:${port}`, close: () => app.close() };
+  return {
+    app,
+    url: `http://${host === '0.0.0.0' || host === '[::]' ? 'localhost' : host}:${port}`,
+    close: () => app.close(),
+  };
 }

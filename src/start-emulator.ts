@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { ConfigError, defaultConfig, SECRET_KEY_PATTERN, type Config } from './config.js';
+import { type Config, ConfigError, defaultConfig, SECRET_KEY_PATTERN } from './config.js';
 import type { ResetCounts } from './emulator/reset-store.js';
 import { startServer } from './server.js';
 
@@ -34,7 +34,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const { secretKey: requested, ...overrides } = options;
   const config = defaultConfig({ port: 0, ...overrides });
   const secretKey = requested ?? config.secretKeys[0] ?? `sk_test_${randomBytes(16).toString('hex')}`;
-  if (!SECRET_KEY_PATTERN.test(secretKey)) throw new ConfigError('secretKey: must be a key of the form sk_test_… or sk_live_…');
+  if (!SECRET_KEY_PATTERN.test(secretKey))
+    throw new ConfigError('secretKey: must be a key of the form sk_test_… or sk_live_…');
   if (config.secretKeys.length > 0 && !config.secretKeys.includes(secretKey)) {
     throw new ConfigError('secretKey: must be one of secretKeys when secretKeys is set (locked mode)');
   }
@@ -44,7 +45,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     secretKey,
     app: server.app,
     async reset() {
-      const res = await server.app.inject({ method: 'POST', url: '/_emulator/reset', headers: { authorization: `Bearer ${secretKey}` } });
+      const res = await server.app.inject({
+        method: 'POST',
+        url: '/_emulator/reset',
+        headers: { authorization: `Bearer ${secretKey}` },
+      });
       if (res.statusCode !== 200) throw new Error(`reset failed: ${res.statusCode} ${res.body}`);
       return res.json<ResetResult>();
     },

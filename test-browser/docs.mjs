@@ -10,7 +10,13 @@ import { startServer } from '../dist/server.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = process.env.DOCS_SCREENSHOT ?? join(tmpdir(), 'clerk-invitations-mock-docs.png');
-const SUMMARIES = ['Create an invitation', 'Create multiple invitations', 'List all invitations', 'Revoke an invitation', 'Delete an invitation'];
+const SUMMARIES = [
+  'Create an invitation',
+  'Create multiple invitations',
+  'List all invitations',
+  'Revoke an invitation',
+  'Delete an invitation',
+];
 const TAGS = ['Invitations', 'Invitation link', 'Emulator'];
 
 const server = await startServer(defaultConfig({ port: 0, logLevel: 'warn' }));
@@ -21,14 +27,23 @@ try {
   context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 1280, height: 1600 },
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const origin = new URL(server.url).origin;
   page.on('request', (r) => {
-    if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) problems.push(`fetched from elsewhere: ${r.url()}`);
+    if (!r.url().startsWith(origin) && !r.url().startsWith('data:'))
+      problems.push(`fetched from elsewhere: ${r.url()}`);
   });
   page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -38,15 +53,18 @@ try {
   await page.locator('.opblock-summary-description').first().waitFor({ timeout: 30_000 });
 
   for (const summary of SUMMARIES) {
-    if (!(await page.getByText(summary, { exact: true }).isVisible())) problems.push(`operation not listed: ${summary}`);
+    if (!(await page.getByText(summary, { exact: true }).isVisible()))
+      problems.push(`operation not listed: ${summary}`);
   }
   for (const tag of TAGS) {
-    if (!(await page.locator('.opblock-tag', { hasText: tag }).first().isVisible())) problems.push(`tag not shown: ${tag}`);
+    if (!(await page.locator('.opblock-tag', { hasText: tag }).first().isVisible()))
+      problems.push(`tag not shown: ${tag}`);
   }
   const title = await page.locator('.info .title').innerText();
   if (!title.includes('clerk-invitations-mock')) problems.push(`title is ${JSON.stringify(title)}`);
   const servers = await page.locator('.servers select').innerText();
-  if (!servers.includes(server.url.replace('127.0.0.1', 'localhost'))) problems.push(`servers list shows ${JSON.stringify(servers)}`);
+  if (!servers.includes(server.url.replace('127.0.0.1', 'localhost')))
+    problems.push(`servers list shows ${JSON.stringify(servers)}`);
 
   await page.screenshot({ path: SCREENSHOT, fullPage: true });
   console.log(`docs: screenshot at ${SCREENSHOT}`);
@@ -56,7 +74,8 @@ try {
   const create = page.locator('#operations-Invitations-CreateInvitation');
   await create.locator('.responses-wrapper').waitFor({ timeout: 10_000 });
   for (const text of ['email_address', 'expires_in_days', 'duplicate_record']) {
-    if (!(await create.getByText(text).first().isVisible())) problems.push(`Create an invitation does not show ${text}`);
+    if (!(await create.getByText(text).first().isVisible()))
+      problems.push(`Create an invitation does not show ${text}`);
   }
 } catch (err) {
   problems.push(`browser check failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -16,8 +16,20 @@ const keyInvalid = {
 t.test('a missing or non-Bearer Authorization header answers authorization_header_format_invalid', async (t) => {
   const app = await build(t);
   clerkError(t, await call(app, { method: 'GET', url: '/v1/invitations', key: null }), 401, formatInvalid);
-  for (const authorization of ['Basic c2tfdGVzdF94Og==', 'Bearer', 'Bearer ', `Token ${KEY}`, KEY, `Bearer ${KEY} extra`]) {
-    clerkError(t, await call(app, { method: 'GET', url: '/v1/invitations', key: null, headers: { authorization } }), 401, formatInvalid);
+  for (const authorization of [
+    'Basic c2tfdGVzdF94Og==',
+    'Bearer',
+    'Bearer ',
+    `Token ${KEY}`,
+    KEY,
+    `Bearer ${KEY} extra`,
+  ]) {
+    clerkError(
+      t,
+      await call(app, { method: 'GET', url: '/v1/invitations', key: null, headers: { authorization } }),
+      401,
+      formatInvalid,
+    );
   }
 });
 
@@ -26,9 +38,20 @@ t.test('open mode accepts any sk_test_ or sk_live_ key and rejects anything else
   for (const key of ['sk_test_a', 'sk_live_Z9-_x', `sk_test_${'k'.repeat(128)}`]) {
     t.equal((await call(app, { method: 'GET', url: '/v1/invitations', key })).status, 200, key);
   }
-  t.equal((await call(app, { method: 'GET', url: '/v1/invitations', key: null, headers: { authorization: `bearer ${KEY}` } })).status, 200,
-    'the scheme is case-insensitive');
-  for (const key of ['sk_test_', 'pk_test_abc', 'sk_prod_abc', 'sk_test_a.b', `sk_test_${'k'.repeat(129)}`, 'whatever']) {
+  t.equal(
+    (await call(app, { method: 'GET', url: '/v1/invitations', key: null, headers: { authorization: `bearer ${KEY}` } }))
+      .status,
+    200,
+    'the scheme is case-insensitive',
+  );
+  for (const key of [
+    'sk_test_',
+    'pk_test_abc',
+    'sk_prod_abc',
+    'sk_test_a.b',
+    `sk_test_${'k'.repeat(129)}`,
+    'whatever',
+  ]) {
     clerkError(t, await call(app, { method: 'GET', url: '/v1/invitations', key }), 401, keyInvalid);
   }
 });
@@ -38,7 +61,12 @@ t.test('locked mode accepts exactly the configured keys', async (t) => {
   t.equal((await call(app, { method: 'GET', url: '/v1/invitations', key: 'sk_test_alpha' })).status, 200);
   t.equal((await call(app, { method: 'GET', url: '/v1/invitations', key: 'sk_live_beta' })).status, 200);
   for (const key of ['sk_test_alph', 'sk_test_alphaa', KEY, 'sk_test_ALPHA']) {
-    clerkError(t, await call(app, { method: 'POST', url: '/v1/invitations', key, payload: { email_address: 'a@example.com' } }), 401, keyInvalid);
+    clerkError(
+      t,
+      await call(app, { method: 'POST', url: '/v1/invitations', key, payload: { email_address: 'a@example.com' } }),
+      401,
+      keyInvalid,
+    );
   }
   clerkError(t, await call(app, { method: 'GET', url: '/v1/invitations', key: null }), 401, formatInvalid);
   t.equal(app.db.prepare('SELECT count(*) FROM invitations').pluck().get(), 0, 'a rejected request changed nothing');
@@ -55,7 +83,9 @@ t.test('authentication happens before routing: an unauthenticated unknown /v1 pa
 t.test('an authenticated unknown /v1 path is a 404 resource_not_found', async (t) => {
   const app = await build(t);
   clerkError(t, await call(app, { method: 'GET', url: '/v1/users' }), 404, {
-    message: 'not found', long_message: 'The requested resource was not found.', code: 'resource_not_found',
+    message: 'not found',
+    long_message: 'The requested resource was not found.',
+    code: 'resource_not_found',
   });
 });
 
@@ -73,9 +103,15 @@ t.test('keys are stored only as SHA-256 digests', async (t) => {
   await invite(app, { email_address: 'ada@example.com' });
   await invite(app, { email_address: 'bob@example.com' }, OTHER_KEY);
   const rows = app.db.prepare('SELECT * FROM instances ORDER BY id').all() as Record<string, unknown>[];
-  t.same(rows.map((r) => (r['key_digest'] as Buffer).toString('hex')), [KEY, OTHER_KEY].map((k) => createHash('sha256').update(k).digest('hex')));
+  t.same(
+    rows.map((r) => (r['key_digest'] as Buffer).toString('hex')),
+    [KEY, OTHER_KEY].map((k) => createHash('sha256').update(k).digest('hex')),
+  );
   const dump = JSON.stringify(app.db.prepare('SELECT * FROM instances').raw().all(), (_k, v: unknown) =>
-    v && typeof v === 'object' && 'type' in v && v.type === 'Buffer' ? Buffer.from((v as unknown as { data: number[] }).data).toString('latin1') : v);
+    v && typeof v === 'object' && 'type' in v && v.type === 'Buffer'
+      ? Buffer.from((v as unknown as { data: number[] }).data).toString('latin1')
+      : v,
+  );
   t.notMatch(dump, KEY);
   t.notMatch(dump, OTHER_KEY);
 });
@@ -97,11 +133,16 @@ t.test('a date-shaped Clerk-API-Version is ignored and anything else answers api
     t.same({ status: r.status, type: r.type, body: r.body }, { status: 200, type: JSON_TYPE, body: [] }, version);
   }
   for (const version of ['v1', '2021-2-5', 'latest', '2021-02-05x', '']) {
-    clerkError(t, await call(app, { method: 'GET', url: '/v1/invitations', headers: { 'clerk-api-version': version } }), 400, {
-      message: 'invalid API version',
-      long_message: `The Clerk-API-Version header "${version}" is invalid. Use a date of the form YYYY-MM-DD, e.g. 2025-04-10.`,
-      code: 'api_version_invalid',
-    });
+    clerkError(
+      t,
+      await call(app, { method: 'GET', url: '/v1/invitations', headers: { 'clerk-api-version': version } }),
+      400,
+      {
+        message: 'invalid API version',
+        long_message: `The Clerk-API-Version header "${version}" is invalid. Use a date of the form YYYY-MM-DD, e.g. 2025-04-10.`,
+        code: 'api_version_invalid',
+      },
+    );
   }
 });
 

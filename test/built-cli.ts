@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { SETTINGS } from '../src/config.js';
@@ -26,7 +26,8 @@ function collect(child: ChildProcess): { exited: Promise<Finished>; out: () => s
   child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const exited = new Promise<Finished>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
   return { exited, out: () => stdout, err: () => stderr };
 }
 
@@ -57,7 +58,9 @@ export async function startCli(args: string[], env: Record<string, string> = {})
     void exited.then((f) => reject(new Error(`exited ${f.code} before start-up: ${f.stderr}`)));
   });
   if (err() !== '') throw new Error(`unexpected stderr: ${err()}`);
-  const banner = out().split('\n').filter((l) => l !== '' && !l.startsWith('{'));
+  const banner = out()
+    .split('\n')
+    .filter((l) => l !== '' && !l.startsWith('{'));
   const url = /listening on (\S+)/.exec(banner[0] ?? '')?.[1];
   if (!url) throw new Error(`no listening line in ${JSON.stringify(banner)}`);
   return { child, url, banner, exited };

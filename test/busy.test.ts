@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import t from 'tap';
 import { build, call, clerkError } from './helper.js';
 
@@ -15,14 +15,24 @@ t.test('a write lock held past busy_timeout by another process answers 503 with 
 
   const r = await call(app, { method: 'POST', url: '/v1/invitations', payload: { email_address: 'a@example.com' } });
   clerkError(t, r, 503, {
-    message: 'Service unavailable', long_message: 'The database is busy with another writer; retry after 1 second.', code: 'service_unavailable',
+    message: 'Service unavailable',
+    long_message: 'The database is busy with another writer; retry after 1 second.',
+    code: 'service_unavailable',
   });
   t.equal(r.headers['retry-after'], '1');
 
   const read = await call(app, { method: 'GET', url: '/v1/invitations' });
-  t.same({ status: read.status, body: read.body }, { status: 200, body: [] }, 'readers are not blocked by a writer in WAL mode');
+  t.same(
+    { status: read.status, body: read.body },
+    { status: 200, body: [] },
+    'readers are not blocked by a writer in WAL mode',
+  );
 
   other.prepare('COMMIT').run();
-  const retried = await call(app, { method: 'POST', url: '/v1/invitations', payload: { email_address: 'a@example.com' } });
+  const retried = await call(app, {
+    method: 'POST',
+    url: '/v1/invitations',
+    payload: { email_address: 'a@example.com' },
+  });
   t.equal(retried.status, 200, 'the retry succeeds once the lock is free');
 });

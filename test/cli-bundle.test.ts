@@ -9,8 +9,8 @@ const run = promisify(execFile);
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 
 t.test('the build makes the CLI bundle and a code cache that V8 accepts in a plain node process', async (t) => {
-  t.ok(existsSync(`${DIST}cli-bundle.js`) && existsSync(`${DIST}cli-bundle.cache`), 'both files built');
-  const script = `import { loadBundle } from ${JSON.stringify(`${DIST}cli-loader.js`)};
+  t.ok(existsSync(`${DIST}cli/bundle.js`) && existsSync(`${DIST}cli/bundle.cache`), 'both files built');
+  const script = `import { loadBundle } from ${JSON.stringify(`${DIST}cli/loader.js`)};
     const loaded = loadBundle();
     console.log(JSON.stringify({ run: typeof loaded?.cli.run, rejected: loaded?.cacheRejected }));`;
   const { NODE_OPTIONS: _options, ...env } = cleanEnv();
@@ -23,15 +23,26 @@ t.test('the bundled CLI serves the lazily loaded docs UI and the OpenAPI documen
   const cli = await startCli(['--port', '0', '--log-level', 'warn']);
   t.teardown(() => void cli.child.kill('SIGKILL'));
   const docs = await fetch(`${cli.url}/docs`);
-  t.same({ status: docs.status, type: docs.headers.get('content-type'), ui: (await docs.text()).includes('swagger-ui') },
-    { status: 200, type: 'text/html; charset=utf-8', ui: true });
+  t.same(
+    { status: docs.status, type: docs.headers.get('content-type'), ui: (await docs.text()).includes('swagger-ui') },
+    { status: 200, type: 'text/html; charset=utf-8', ui: true },
+  );
   const yaml = await fetch(`${cli.url}/openapi.yaml`);
-  t.same({ status: yaml.status, type: yaml.headers.get('content-type'), start: (await yaml.text()).split('\n')[0] },
-    { status: 200, type: 'application/yaml', start: 'openapi: 3.1.0' });
+  t.same(
+    { status: yaml.status, type: yaml.headers.get('content-type'), start: (await yaml.text()).split('\n')[0] },
+    { status: 200, type: 'application/yaml', start: 'openapi: 3.1.0' },
+  );
   const json = await fetch(`${cli.url}/openapi.json`);
   const doc = (await json.json()) as { openapi: string; servers: unknown };
-  t.same({ status: json.status, type: json.headers.get('content-type'), openapi: doc.openapi, servers: doc.servers },
-    { status: 200, type: 'application/json', openapi: '3.1.0', servers: [{ url: cli.url.replace('127.0.0.1', 'localhost'), description: 'This emulator.' }] });
+  t.same(
+    { status: json.status, type: json.headers.get('content-type'), openapi: doc.openapi, servers: doc.servers },
+    {
+      status: 200,
+      type: 'application/json',
+      openapi: '3.1.0',
+      servers: [{ url: cli.url.replace('127.0.0.1', 'localhost'), description: 'This emulator.' }],
+    },
+  );
   cli.child.kill('SIGTERM');
   t.equal((await cli.exited).code, 0, 'SIGTERM exits 0');
 });

@@ -4,7 +4,9 @@ import { SETTINGS } from '../src/config.js';
 import { startEmulator } from '../src/index.js';
 import { closedPort, runCli, startCli } from './built-cli.js';
 
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 t.test('--help prints a table of every flag with its env name and default', async (t) => {
   const r = await runCli(['--help']);
@@ -12,10 +14,17 @@ t.test('--help prints a table of every flag with its env name and default', asyn
   t.equal(r.stderr, '');
   const lines = r.stdout.split('\n');
   t.match(lines[0], `clerk-invitations-mock ${version}`);
-  t.match(lines.find((l) => l.startsWith('flag')), /^flag +env +default +meaning$/);
+  t.match(
+    lines.find((l) => l.startsWith('flag')),
+    /^flag +env +default +meaning$/,
+  );
   for (const s of SETTINGS) {
     const row = lines.find((l) => l.startsWith(`--${s.flag} `));
-    t.match(row, new RegExp(`^--${s.flag} +${s.env} +${s.default.replace(/[()<>:]/g, '\\$&')} +${s.help.slice(0, 10)}`), s.flag);
+    t.match(
+      row,
+      new RegExp(`^--${s.flag} +${s.env} +${s.default.replace(/[()<>:]/g, '\\$&')} +${s.help.slice(0, 10)}`),
+      s.flag,
+    );
   }
 });
 
@@ -25,27 +34,37 @@ t.test('--version prints the package version', async (t) => {
 
 t.test('a bad flag value exits 1 with one line naming the flag', async (t) => {
   t.same(await runCli(['--port', 'abc']), {
-    code: 1, signal: null, stdout: '',
+    code: 1,
+    signal: null,
+    stdout: '',
     stderr: 'clerk-invitations-mock: --port: must be an integer from 0 to 65535 (got "abc")\n',
   });
 });
 
 t.test('a bad env value exits 1 with one line naming the variable', async (t) => {
   t.same(await runCli([], { LOG_LEVEL: 'loud' }), {
-    code: 1, signal: null, stdout: '',
+    code: 1,
+    signal: null,
+    stdout: '',
     stderr: 'clerk-invitations-mock: LOG_LEVEL: must be fatal, error, warn, info, debug, trace, silent (got "loud")\n',
   });
 });
 
 t.test('an unknown flag exits 1 with one line naming it', async (t) => {
   t.same(await runCli(['--bogus']), {
-    code: 1, signal: null, stdout: '', stderr: 'clerk-invitations-mock: unknown flag --bogus (see --help)\n',
+    code: 1,
+    signal: null,
+    stdout: '',
+    stderr: 'clerk-invitations-mock: unknown flag --bogus (see --help)\n',
   });
 });
 
 t.test('start-up says where it listens, the key mode, the data, the docs and how to point an app at it', async (t) => {
   // The flag wins over a bad env value, which is then never read.
-  const cli = await startCli(['--port', '0', '--log-level', 'warn'], { PORT: 'abc', CLERK_SECRET_KEYS: 'sk_test_a,sk_test_b' });
+  const cli = await startCli(['--port', '0', '--log-level', 'warn'], {
+    PORT: 'abc',
+    CLERK_SECRET_KEYS: 'sk_test_a,sk_test_b',
+  });
   t.teardown(() => void cli.child.kill('SIGKILL'));
   const port = new URL(cli.url).port;
   t.same(cli.banner, [
@@ -57,10 +76,16 @@ t.test('start-up says where it listens, the key mode, the data, the docs and how
     `  point your app at it: CLERK_API_URL=http://127.0.0.1:${port}`,
   ]);
   const health = await fetch(`${cli.url}/_emulator/health`);
-  t.same({ status: health.status, type: health.headers.get('content-type'), body: await health.json() },
-    { status: 200, type: 'application/json', body: { status: 'ok' } });
+  t.same(
+    { status: health.status, type: health.headers.get('content-type'), body: await health.json() },
+    { status: 200, type: 'application/json', body: { status: 'ok' } },
+  );
 
-  t.same(await runCli(['healthcheck'], { PORT: port }), { code: 0, signal: null, stdout: '', stderr: '' }, 'healthcheck from env');
+  t.same(
+    await runCli(['healthcheck'], { PORT: port }),
+    { code: 0, signal: null, stdout: '', stderr: '' },
+    'healthcheck from env',
+  );
   cli.child.kill('SIGTERM');
   const end = await cli.exited;
   t.same({ code: end.code, signal: end.signal }, { code: 0, signal: null }, 'SIGTERM exits 0');
@@ -76,12 +101,22 @@ t.test('open mode is the default and says which keys it takes', async (t) => {
 });
 
 t.test('healthcheck exits 1 when nothing answers on the configured port', async (t) => {
-  t.same(await runCli(['healthcheck', '--port', String(await closedPort())]), { code: 1, signal: null, stdout: '', stderr: '' });
+  t.same(await runCli(['healthcheck', '--port', String(await closedPort())]), {
+    code: 1,
+    signal: null,
+    stdout: '',
+    stderr: '',
+  });
 });
 
 t.test('healthcheck reaches a server listening on all interfaces through loopback', async (t) => {
   const emulator = await startEmulator({ host: '0.0.0.0' });
   t.teardown(() => emulator.close());
   const port = new URL(emulator.url).port;
-  t.same(await runCli(['healthcheck'], { PORT: port, HOST: '0.0.0.0' }), { code: 0, signal: null, stdout: '', stderr: '' });
+  t.same(await runCli(['healthcheck'], { PORT: port, HOST: '0.0.0.0' }), {
+    code: 0,
+    signal: null,
+    stdout: '',
+    stderr: '',
+  });
 });

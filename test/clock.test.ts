@@ -1,5 +1,5 @@
 import t from 'tap';
-import { MAX_TIME } from '../src/emulator/schemas.js';
+import { MAX_TIME } from '../src/clock.js';
 import { build, call, clerkError, invite, OTHER_KEY } from './helper.js';
 
 const DAY = 86_400_000;
@@ -14,14 +14,28 @@ t.test('the clock starts at real time with no offset', async (t) => {
   const app = await build(t);
   const r = await call(app, { method: 'GET', url: '/_emulator/clock' });
   const body = r.body as Record<string, number>;
-  t.same({ status: r.status, type: r.type, body }, { status: 200, type: 'application/json', body: { object: 'clock', now: body.real_now, offset_ms: 0, real_now: body.real_now } });
+  t.same(
+    { status: r.status, type: r.type, body },
+    {
+      status: 200,
+      type: 'application/json',
+      body: { object: 'clock', now: body.real_now, offset_ms: 0, real_now: body.real_now },
+    },
+  );
 });
 
 t.test('setting now moves the instance clock and time keeps flowing from there', async (t) => {
   const app = await build(t);
   const set = await setClock(app, { now: T });
   const body = set.body as Record<string, number>;
-  t.same({ status: set.status, type: set.type, body }, { status: 200, type: 'application/json', body: { object: 'clock', now: T, offset_ms: T - body.real_now!, real_now: body.real_now } });
+  t.same(
+    { status: set.status, type: set.type, body },
+    {
+      status: 200,
+      type: 'application/json',
+      body: { object: 'clock', now: T, offset_ms: T - body.real_now!, real_now: body.real_now },
+    },
+  );
   const read = (await call(app, { method: 'GET', url: '/_emulator/clock' })).body as Record<string, number>;
   t.equal(read.offset_ms, body.offset_ms);
   t.equal(read.now, read.real_now! + read.offset_ms!);
@@ -42,23 +56,33 @@ t.test('advance_ms moves the clock by that much, negative moves it back, now:nul
   t.same(real, { object: 'clock', now: real.real_now, offset_ms: 0, real_now: real.real_now });
 });
 
-t.test('an expired invitation lists as expired, no longer blocks its email, can still be revoked, and its link is dead', async (t) => {
-  const app = await build(t);
-  const old = await invite(app, { email_address: 'ada@example.com', expires_in_days: 1 });
-  await setClock(app, { advance_ms: DAY });
-  const expired = (await call(app, { method: 'GET', url: '/v1/invitations?status=expired' })).body as any[];
-  t.same(expired.map((i) => [i.id, i.status]), [[old.id, 'expired']]);
-  t.same((await call(app, { method: 'GET', url: '/v1/invitations?status=pending' })).body, []);
+t.test(
+  'an expired invitation lists as expired, no longer blocks its email, can still be revoked, and its link is dead',
+  async (t) => {
+    const app = await build(t);
+    const old = await invite(app, { email_address: 'ada@example.com', expires_in_days: 1 });
+    await setClock(app, { advance_ms: DAY });
+    const expired = (await call(app, { method: 'GET', url: '/v1/invitations?status=expired' })).body as any[];
+    t.same(
+      expired.map((i) => [i.id, i.status]),
+      [[old.id, 'expired']],
+    );
+    t.same((await call(app, { method: 'GET', url: '/v1/invitations?status=pending' })).body, []);
 
-  const link = await call(app, { method: 'GET', url: new URL(old.url).pathname + new URL(old.url).search, key: null });
-  t.same({ status: link.status, type: link.type }, { status: 400, type: 'text/html; charset=utf-8' });
-  t.match(link.body, '<h1>Invitation expired</h1>');
+    const link = await call(app, {
+      method: 'GET',
+      url: new URL(old.url).pathname + new URL(old.url).search,
+      key: null,
+    });
+    t.same({ status: link.status, type: link.type }, { status: 400, type: 'text/html; charset=utf-8' });
+    t.match(link.body, '<h1>Invitation expired</h1>');
 
-  const fresh = await invite(app, { email_address: 'ada@example.com' });
-  t.equal(fresh.status, 'pending');
-  const revoked = await call(app, { method: 'POST', url: `/v1/invitations/${old.id}/revoke` });
-  t.same([revoked.status, (revoked.body as any).status], [200, 'revoked']);
-});
+    const fresh = await invite(app, { email_address: 'ada@example.com' });
+    t.equal(fresh.status, 'pending');
+    const revoked = await call(app, { method: 'POST', url: `/v1/invitations/${old.id}/revoke` });
+    t.same([revoked.status, (revoked.body as any).status], [200, 'revoked']);
+  },
+);
 
 t.test('an invitation is pending until the very millisecond it expires', async (t) => {
   const app = await build(t);
@@ -74,7 +98,10 @@ t.test('an invitation is pending until the very millisecond it expires', async (
 t.test('each instance has its own clock', async (t) => {
   const app = await build(t);
   await setClock(app, { now: T });
-  const other = (await call(app, { method: 'GET', url: '/_emulator/clock', key: OTHER_KEY })).body as Record<string, number>;
+  const other = (await call(app, { method: 'GET', url: '/_emulator/clock', key: OTHER_KEY })).body as Record<
+    string,
+    number
+  >;
   t.equal(other.offset_ms, 0);
   const inv = await invite(app, { email_address: 'ada@example.com' }, OTHER_KEY);
   t.ok(inv.created_at < T, 'the other instance still runs on real time');
@@ -83,13 +110,38 @@ t.test('each instance has its own clock', async (t) => {
 t.test('clock bodies are validated and a refused change leaves the clock alone', async (t) => {
   const app = await build(t);
   await setClock(app, { now: T });
-  const invalid = (param: string, long: string) => ({ message: 'is invalid', long_message: `${param} is invalid. ${long}`, code: 'form_param_value_invalid', meta: { param_name: param } });
+  const invalid = (param: string, long: string) => ({
+    message: 'is invalid',
+    long_message: `${param} is invalid. ${long}`,
+    code: 'form_param_value_invalid',
+    meta: { param_name: param },
+  });
   const timeExpected = `Expected an integer number of milliseconds since 1970, from 0 to ${MAX_TIME} (the year 9999), or null.`;
   const advanceExpected = 'Expected an integer number of milliseconds (negative moves the clock back).';
-  clerkError(t, await setClock(app, {}), 422, { message: 'is missing', long_message: 'now must be included.', code: 'form_param_missing', meta: { param_name: 'now' } });
-  clerkError(t, await call(app, { method: 'POST', url: '/_emulator/clock' }), 422, { message: 'is missing', long_message: 'now must be included.', code: 'form_param_missing', meta: { param_name: 'now' } });
-  clerkError(t, await setClock(app, { now: T, speed: 2 }), 422, { message: 'is unknown', long_message: 'speed is not a valid parameter for this request.', code: 'form_param_unknown', meta: { param_name: 'speed' } });
-  clerkError(t, await setClock(app, { now: T, advance_ms: 1 }), 422, invalid('advance_ms', 'Send either now or advance_ms, not both.'));
+  clerkError(t, await setClock(app, {}), 422, {
+    message: 'is missing',
+    long_message: 'now must be included.',
+    code: 'form_param_missing',
+    meta: { param_name: 'now' },
+  });
+  clerkError(t, await call(app, { method: 'POST', url: '/_emulator/clock' }), 422, {
+    message: 'is missing',
+    long_message: 'now must be included.',
+    code: 'form_param_missing',
+    meta: { param_name: 'now' },
+  });
+  clerkError(t, await setClock(app, { now: T, speed: 2 }), 422, {
+    message: 'is unknown',
+    long_message: 'speed is not a valid parameter for this request.',
+    code: 'form_param_unknown',
+    meta: { param_name: 'speed' },
+  });
+  clerkError(
+    t,
+    await setClock(app, { now: T, advance_ms: 1 }),
+    422,
+    invalid('advance_ms', 'Send either now or advance_ms, not both.'),
+  );
   clerkError(t, await setClock(app, { now: 1.5 }), 422, invalid('now', timeExpected));
   clerkError(t, await setClock(app, { now: '2040-01-01' }), 422, invalid('now', timeExpected));
   clerkError(t, await setClock(app, { now: -1 }), 422, invalid('now', timeExpected));
@@ -98,7 +150,11 @@ t.test('clock bodies are validated and a refused change leaves the clock alone',
   clerkError(t, await setClock(app, { advance_ms: '5' }), 422, invalid('advance_ms', advanceExpected));
   const back = await setClock(app, { advance_ms: -T - 10 * DAY });
   t.equal(back.status, 422);
-  t.match((back.body as any).errors[0], { code: 'form_param_value_invalid', meta: { param_name: 'advance_ms' }, long_message: /must stay between 0 and 253402300799999/ });
+  t.match((back.body as any).errors[0], {
+    code: 'form_param_value_invalid',
+    meta: { param_name: 'advance_ms' },
+    long_message: /must stay between 0 and 253402300799999/,
+  });
   const after = (await call(app, { method: 'GET', url: '/_emulator/clock' })).body as Record<string, number>;
   t.ok(after.now! >= T && after.now! < T + SOON, 'unchanged');
 });

@@ -1,10 +1,10 @@
-import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import Database from 'better-sqlite3';
 import t from 'tap';
 import { CommitWatch } from '../src/db/commit-watch.js';
-import { closeDatabase, openDatabase } from '../src/db/open.js';
-
+import { openDatabase } from '../src/db/open.js';
+import { closeDatabase } from '../src/db/transactions.js';
 
 t.test('on a WAL file: a commit by this connection or another is seen, reads are not', async (t) => {
   const path = join(t.testdir(), 'watched.db');
@@ -28,7 +28,7 @@ t.test('on a WAL file: a commit by this connection or another is seen, reads are
   await nextTurn();
   t.equal(watch.moved(), false, 'a new turn: the header is read again, unchanged');
   other.prepare('INSERT INTO t VALUES (2)').run();
-  t.equal(watch.moved(), false, 'another connection\'s commit in the same turn: the turn\'s first answer stands');
+  t.equal(watch.moved(), false, "another connection's commit in the same turn: the turn's first answer stands");
   await nextTurn();
   t.equal(watch.moved(), true, 'the next turn: another connection (as another process) committed');
   t.equal(watch.moved(), false);
@@ -46,12 +46,12 @@ t.test('on a WAL file: a commit by this connection or another is seen, reads are
   t.equal(watch.moved(), false);
   other.prepare('INSERT INTO t VALUES (10)').run();
   db.prepare('INSERT INTO t VALUES (11)').run();
-  t.equal(watch.moved(), true, 'this connection\'s own commit is seen within the turn, and reads the header again');
+  t.equal(watch.moved(), true, "this connection's own commit is seen within the turn, and reads the header again");
   await nextTurn();
-  t.equal(watch.moved(), false, 'which saw the other connection\'s commit too');
+  t.equal(watch.moved(), false, "which saw the other connection's commit too");
 });
 
-t.test('in memory: this connection\'s changes are seen', async (t) => {
+t.test("in memory: this connection's changes are seen", async (t) => {
   const db = openDatabase(':memory:');
   const watch = new CommitWatch(db);
   t.teardown(() => {

@@ -2,7 +2,13 @@ import t, { type Test } from 'tap';
 import { ConfigError, defaultConfig, loadConfig } from '../src/config.js';
 
 const defaults = {
-  port: 4010, host: '127.0.0.1', databasePath: ':memory:', secretKeys: [], publicUrl: undefined, seedFile: undefined, logLevel: 'info',
+  port: 4010,
+  host: '127.0.0.1',
+  databasePath: ':memory:',
+  secretKeys: [],
+  publicUrl: undefined,
+  seedFile: undefined,
+  logLevel: 'info',
 };
 
 /** The ConfigError loadConfig throws, which must be one line naming the setting. */
@@ -26,20 +32,43 @@ t.test('with no environment every setting has its default', async (t) => {
 });
 
 t.test('every variable is read', async (t) => {
-  t.same(loadConfig({
-    PORT: '0', HOST: '0.0.0.0', DATABASE_PATH: '/data/mock.db', CLERK_SECRET_KEYS: 'sk_test_a, sk_live_b,,',
-    PUBLIC_URL: 'https://invites.example.com/', SEED_FILE: 'seed.json', LOG_LEVEL: 'debug',
-  }), {
-    port: 0, host: '0.0.0.0', databasePath: '/data/mock.db', secretKeys: ['sk_test_a', 'sk_live_b'],
-    publicUrl: 'https://invites.example.com', seedFile: 'seed.json', logLevel: 'debug',
-  });
+  t.same(
+    loadConfig({
+      PORT: '0',
+      HOST: '0.0.0.0',
+      DATABASE_PATH: '/data/mock.db',
+      CLERK_SECRET_KEYS: 'sk_test_a, sk_live_b,,',
+      PUBLIC_URL: 'https://invites.example.com/',
+      SEED_FILE: 'seed.json',
+      LOG_LEVEL: 'debug',
+    }),
+    {
+      port: 0,
+      host: '0.0.0.0',
+      databasePath: '/data/mock.db',
+      secretKeys: ['sk_test_a', 'sk_live_b'],
+      publicUrl: 'https://invites.example.com',
+      seedFile: 'seed.json',
+      logLevel: 'debug',
+    },
+  );
   t.equal(loadConfig({ PORT: '65535' }).port, 65535);
   t.equal(loadConfig({ PUBLIC_URL: 'http://localhost:4010/mock//' }).publicUrl, 'http://localhost:4010/mock');
 });
 
 t.test('flags win over the environment and --secret-key repeats', async (t) => {
-  const config = loadConfig({ PORT: '1', CLERK_SECRET_KEYS: 'sk_test_env' },
-    ['--port', '2', '--secret-key', 'sk_test_a', '--secret-key', 'sk_test_b,sk_test_c', '--db', 'x.db', '--log-level', 'warn']);
+  const config = loadConfig({ PORT: '1', CLERK_SECRET_KEYS: 'sk_test_env' }, [
+    '--port',
+    '2',
+    '--secret-key',
+    'sk_test_a',
+    '--secret-key',
+    'sk_test_b,sk_test_c',
+    '--db',
+    'x.db',
+    '--log-level',
+    'warn',
+  ]);
   t.equal(config.port, 2);
   t.same(config.secretKeys, ['sk_test_a', 'sk_test_b', 'sk_test_c']);
   t.equal(config.databasePath, 'x.db');
@@ -53,21 +82,42 @@ t.test('a bad PORT is a ConfigError naming PORT', async (t) => {
 });
 
 t.test('a bad CLERK_SECRET_KEYS is a ConfigError naming it', async (t) => {
-  t.equal(failure(t, { CLERK_SECRET_KEYS: 'sk_test_ok,pk_test_nope' }),
-    'CLERK_SECRET_KEYS: must be keys of the form sk_test_… or sk_live_… (1-128 of A-Z a-z 0-9 _ -) (got "sk_test_ok,pk_test_nope")');
-  t.match(failure(t, { CLERK_SECRET_KEYS: ',' }), /^CLERK_SECRET_KEYS: must be keys/, 'only separators is not a key list');
+  t.equal(
+    failure(t, { CLERK_SECRET_KEYS: 'sk_test_ok,pk_test_nope' }),
+    'CLERK_SECRET_KEYS: must be keys of the form sk_test_… or sk_live_… (1-128 of A-Z a-z 0-9 _ -) (got "sk_test_ok,pk_test_nope")',
+  );
+  t.match(
+    failure(t, { CLERK_SECRET_KEYS: ',' }),
+    /^CLERK_SECRET_KEYS: must be keys/,
+    'only separators is not a key list',
+  );
   t.match(failure(t, {}, ['--secret-key', 'nope']), /^--secret-key: must be keys/);
 });
 
 t.test('a bad PUBLIC_URL is a ConfigError naming it', async (t) => {
-  for (const url of ['localhost:4010', 'ftp://example.com', 'https://example.com/?x=1', 'https://example.com/#top', 'not a url']) {
-    t.equal(failure(t, { PUBLIC_URL: url }), `PUBLIC_URL: must be an absolute http(s) URL without query or fragment (got ${JSON.stringify(url)})`);
+  for (const url of [
+    'localhost:4010',
+    'ftp://example.com',
+    'https://example.com/?x=1',
+    'https://example.com/#top',
+    'not a url',
+  ]) {
+    t.equal(
+      failure(t, { PUBLIC_URL: url }),
+      `PUBLIC_URL: must be an absolute http(s) URL without query or fragment (got ${JSON.stringify(url)})`,
+    );
   }
 });
 
 t.test('a bad LOG_LEVEL is a ConfigError naming it', async (t) => {
-  t.equal(failure(t, { LOG_LEVEL: 'loud' }), 'LOG_LEVEL: must be fatal, error, warn, info, debug, trace, silent (got "loud")');
-  t.equal(failure(t, { LOG_LEVEL: 'INFO' }), 'LOG_LEVEL: must be fatal, error, warn, info, debug, trace, silent (got "INFO")');
+  t.equal(
+    failure(t, { LOG_LEVEL: 'loud' }),
+    'LOG_LEVEL: must be fatal, error, warn, info, debug, trace, silent (got "loud")',
+  );
+  t.equal(
+    failure(t, { LOG_LEVEL: 'INFO' }),
+    'LOG_LEVEL: must be fatal, error, warn, info, debug, trace, silent (got "INFO")',
+  );
 });
 
 t.test('HOST and DATABASE_PATH take any non-empty value', async (t) => {
@@ -86,6 +136,9 @@ t.test('an unknown flag or argument is a one-line ConfigError', async (t) => {
 t.test('loadConfig reads nothing but its arguments', async (t) => {
   const saved = process.env['PORT'];
   process.env['PORT'] = '9999';
-  t.teardown(() => (saved === undefined ? delete process.env['PORT'] : (process.env['PORT'] = saved)));
+  t.teardown(() => {
+    if (saved === undefined) delete process.env['PORT'];
+    else process.env['PORT'] = saved;
+  });
   t.equal(loadConfig({}).port, 4010);
 });

@@ -1,13 +1,28 @@
 import t from 'tap';
 import {
-  build, call, clerkError, DAY_MS, expectInvitation, insertUser, invite, JSON_TYPE, outbox, setClockOffset, setStoredStatus,
+  build,
+  call,
+  clerkError,
+  DAY_MS,
+  expectInvitation,
+  insertUser,
+  invite,
+  JSON_TYPE,
+  outbox,
+  setClockOffset,
+  setStoredStatus,
 } from './helper.js';
 
 const create = (app: Awaited<ReturnType<typeof build>>, payload: unknown) =>
   call(app, { method: 'POST', url: '/v1/invitations', payload: payload as Record<string, unknown> });
 
 const list = async (app: Awaited<ReturnType<typeof build>>) =>
-  (await call(app, { method: 'GET', url: '/v1/invitations?status=pending&status=accepted&status=revoked&status=expired' })).body as Record<string, any>[];
+  (
+    await call(app, {
+      method: 'GET',
+      url: '/v1/invitations?status=pending&status=accepted&status=revoked&status=expired',
+    })
+  ).body as Record<string, any>[];
 
 t.test('create with only email_address answers a pending invitation with every default', async (t) => {
   const app = await build(t);
@@ -18,10 +33,20 @@ t.test('create with only email_address answers a pending invitation with every d
   const inv = r.body as Record<string, any>;
   expectInvitation(t, inv, { email_address: 'ada@example.com' });
   t.ok(inv['created_at'] >= before && inv['created_at'] <= Date.now(), 'created_at is now, in ms');
-  t.same(outbox(app), [{
-    to_email_address: 'ada@example.com', template_slug: 'invitation', invitation_id: inv['id'], url: inv['url'],
-    redirect_url: null, created_at: inv['created_at'],
-  }], 'notify defaults to true: one email in the outbox');
+  t.same(
+    outbox(app),
+    [
+      {
+        to_email_address: 'ada@example.com',
+        template_slug: 'invitation',
+        invitation_id: inv['id'],
+        url: inv['url'],
+        redirect_url: null,
+        created_at: inv['created_at'],
+      },
+    ],
+    'notify defaults to true: one email in the outbox',
+  );
 });
 
 t.test('create trims and lower-cases the email address', async (t) => {
@@ -40,22 +65,35 @@ t.test('create keeps public_metadata exactly as sent, nested keys included', asy
 t.test('create honours expires_in_days, template_slug and redirect_url', async (t) => {
   const app = await build(t);
   const r = await create(app, {
-    email_address: 'ada@example.com', expires_in_days: 7, template_slug: 'waitlist_invitation',
-    redirect_url: 'https://app.example.com/welcome?from=invite', notify: true, ignore_existing: false,
+    email_address: 'ada@example.com',
+    expires_in_days: 7,
+    template_slug: 'waitlist_invitation',
+    redirect_url: 'https://app.example.com/welcome?from=invite',
+    notify: true,
+    ignore_existing: false,
   });
   const inv = r.body as Record<string, any>;
   expectInvitation(t, inv, { email_address: 'ada@example.com', expires_in_days: 7 });
-  t.same(outbox(app), [{
-    to_email_address: 'ada@example.com', template_slug: 'waitlist_invitation', invitation_id: inv['id'], url: inv['url'],
-    redirect_url: 'https://app.example.com/welcome?from=invite', created_at: inv['created_at'],
-  }]);
+  t.same(outbox(app), [
+    {
+      to_email_address: 'ada@example.com',
+      template_slug: 'waitlist_invitation',
+      invitation_id: inv['id'],
+      url: inv['url'],
+      redirect_url: 'https://app.example.com/welcome?from=invite',
+      created_at: inv['created_at'],
+    },
+  ]);
 });
 
 t.test('expires_in_days accepts the bounds 1 and 365', async (t) => {
   const app = await build(t);
   for (const days of [1, 365]) {
     const r = await create(app, { email_address: `d${days}@example.com`, expires_in_days: days });
-    expectInvitation(t, r.body as Record<string, any>, { email_address: `d${days}@example.com`, expires_in_days: days });
+    expectInvitation(t, r.body as Record<string, any>, {
+      email_address: `d${days}@example.com`,
+      expires_in_days: days,
+    });
   }
 });
 
@@ -69,8 +107,13 @@ t.test('notify false sends no email but the invitation keeps its url', async (t)
 t.test('null for an optional field means not given', async (t) => {
   const app = await build(t);
   const r = await create(app, {
-    email_address: 'ada@example.com', public_metadata: null, redirect_url: null, notify: null,
-    ignore_existing: null, expires_in_days: null, template_slug: null,
+    email_address: 'ada@example.com',
+    public_metadata: null,
+    redirect_url: null,
+    notify: null,
+    ignore_existing: null,
+    expires_in_days: null,
+    template_slug: null,
   });
   const inv = r.body as Record<string, any>;
   expectInvitation(t, inv, { email_address: 'ada@example.com' });
@@ -80,8 +123,12 @@ t.test('null for an optional field means not given', async (t) => {
 t.test('invitation urls are built from PUBLIC_URL when it is set', async (t) => {
   const app = await build(t, { publicUrl: 'https://invites.test:8443/base' });
   const r = await create(app, { email_address: 'ada@example.com' });
-  expectInvitation(t, r.body as Record<string, any>, { email_address: 'ada@example.com' },
-    /^https:\/\/invites\.test:8443\/base\/v1\/tickets\/accept\?ticket=[A-Za-z0-9_-]{43}$/);
+  expectInvitation(
+    t,
+    r.body as Record<string, any>,
+    { email_address: 'ada@example.com' },
+    /^https:\/\/invites\.test:8443\/base\/v1\/tickets\/accept\?ticket=[A-Za-z0-9_-]{43}$/,
+  );
 });
 
 t.test('created_at and expires_at come from the instance clock', async (t) => {
@@ -96,7 +143,9 @@ t.test('created_at and expires_at come from the instance clock', async (t) => {
 t.test('a JSON content type with a charset parameter is accepted', async (t) => {
   const app = await build(t);
   const r = await call(app, {
-    method: 'POST', url: '/v1/invitations', payload: JSON.stringify({ email_address: 'ada@example.com' }),
+    method: 'POST',
+    url: '/v1/invitations',
+    payload: JSON.stringify({ email_address: 'ada@example.com' }),
     headers: { 'content-type': 'application/json; charset=utf-8' },
   });
   expectInvitation(t, r.body as Record<string, any>, { email_address: 'ada@example.com' });
@@ -106,8 +155,10 @@ t.test('an email of an existing user answers form_identifier_exists, case-insens
   const app = await build(t);
   insertUser(app, 'ada@example.com');
   clerkError(t, await create(app, { email_address: 'ADA@Example.com' }), 422, {
-    message: 'That email address is taken. Please try another.', long_message: 'That email address is taken. Please try another.',
-    code: 'form_identifier_exists', meta: { param_name: 'email_address' },
+    message: 'That email address is taken. Please try another.',
+    long_message: 'That email address is taken. Please try another.',
+    code: 'form_identifier_exists',
+    meta: { param_name: 'email_address' },
   });
   t.same(await list(app), []);
 });
@@ -126,9 +177,13 @@ t.test('a pending invitation for the email answers duplicate_record and creates 
   clerkError(t, await create(app, { email_address: ' Ada@EXAMPLE.com' }), 400, {
     message: 'duplicate invitation',
     long_message: 'There are already pending invitations for the following email addresses: ada@example.com',
-    code: 'duplicate_record', meta: { email_addresses: ['ada@example.com'] },
+    code: 'duplicate_record',
+    meta: { email_addresses: ['ada@example.com'] },
   });
-  t.same((await list(app)).map((i) => i['id']), [first['id']]);
+  t.same(
+    (await list(app)).map((i) => i['id']),
+    [first['id']],
+  );
   t.equal(outbox(app).length, 1);
 });
 
@@ -136,12 +191,20 @@ t.test('ignore_existing skips both checks and keeps the older invitation as it i
   const app = await build(t);
   const first = await invite(app, { email_address: 'ada@example.com' });
   insertUser(app, 'ada@example.com');
-  const r = await create(app, { email_address: 'ada@example.com', ignore_existing: true, public_metadata: { second: true } });
+  const r = await create(app, {
+    email_address: 'ada@example.com',
+    ignore_existing: true,
+    public_metadata: { second: true },
+  });
   const second = r.body as Record<string, any>;
   expectInvitation(t, second, { email_address: 'ada@example.com', public_metadata: { second: true } });
   t.not(second['id'], first['id']);
   const all = await list(app);
-  t.same(all.find((i) => i['id'] === first['id']), first, 'the older invitation is unchanged');
+  t.same(
+    all.find((i) => i['id'] === first['id']),
+    first,
+    'the older invitation is unchanged',
+  );
   t.equal(all.length, 2);
 });
 

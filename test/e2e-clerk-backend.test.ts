@@ -29,7 +29,10 @@ t.test('the README example works as written', async (t) => {
   t.match(invitation.url, TICKET);
   t.equal(invitation.url?.startsWith(`http://localhost:${new URL(server.url).port}/`), true, 'links use the real port');
   const { data, totalCount } = await clerk.invitations.getInvitationList();
-  t.same(data.map((i) => i.id), [invitation.id]);
+  t.same(
+    data.map((i) => i.id),
+    [invitation.id],
+  );
   t.equal(totalCount, 1);
   const revoked = await clerk.invitations.revokeInvitation(invitation.id);
   t.equal(revoked.status, 'revoked');
@@ -42,18 +45,40 @@ t.test('createInvitation sends every option the way the server reads it', async 
   const clerk = createClerkClient({ secretKey: 'sk_test_create', apiUrl: server.url });
   const before = Date.now();
   const inv = await clerk.invitations.createInvitation({
-    emailAddress: 'Grace@Example.com', publicMetadata: { teamId: 't_1', nested: { camelKey: true } }, redirectUrl: 'https://app.example.com/welcome',
-    notify: true, ignoreExisting: false, expiresInDays: 3, templateSlug: 'waitlist_invitation',
+    emailAddress: 'Grace@Example.com',
+    publicMetadata: { teamId: 't_1', nested: { camelKey: true } },
+    redirectUrl: 'https://app.example.com/welcome',
+    notify: true,
+    ignoreExisting: false,
+    expiresInDays: 3,
+    templateSlug: 'waitlist_invitation',
   });
   t.match(inv.id, INV_ID);
   t.equal(inv.emailAddress, 'grace@example.com');
   t.same(inv.publicMetadata, { teamId: 't_1', nested: { camelKey: true } }, 'metadata keys are not snake-cased');
   t.ok(inv.createdAt >= before && inv.createdAt === inv.updatedAt);
-  t.same(Object.keys(inv.raw ?? {}), ['object', 'id', 'email_address', 'public_metadata', 'status', 'url', 'expires_at', 'created_at', 'updated_at']);
+  t.same(Object.keys(inv.raw ?? {}), [
+    'object',
+    'id',
+    'email_address',
+    'public_metadata',
+    'status',
+    'url',
+    'expires_at',
+    'created_at',
+    'updated_at',
+  ]);
   t.equal((inv.raw as unknown as { expires_at: number }).expires_at, inv.createdAt + 3 * DAY_MS);
-  t.same(outbox(server.app, 'sk_test_create').map((e) => [e['template_slug'], e['redirect_url']]), [['waitlist_invitation', 'https://app.example.com/welcome']]);
+  t.same(
+    outbox(server.app, 'sk_test_create').map((e) => [e['template_slug'], e['redirect_url']]),
+    [['waitlist_invitation', 'https://app.example.com/welcome']],
+  );
 
-  const quiet = await clerk.invitations.createInvitation({ emailAddress: 'grace@example.com', notify: false, ignoreExisting: true });
+  const quiet = await clerk.invitations.createInvitation({
+    emailAddress: 'grace@example.com',
+    notify: false,
+    ignoreExisting: true,
+  });
   t.equal(quiet.status, 'pending');
   t.match(quiet.url, TICKET);
   t.equal(outbox(server.app, 'sk_test_create').length, 1, 'notify: false sent nothing');
@@ -63,24 +88,47 @@ t.test('getInvitationList sends status, limit, offset, orderBy and query as the 
   const server = await serve(t);
   const clerk = createClerkClient({ secretKey: 'sk_test_list', apiUrl: server.url });
   const made: Invitation[] = [];
-  for (const name of ['carol', 'alice', 'bob', 'dave']) made.push(await clerk.invitations.createInvitation({ emailAddress: `${name}@example.com` }));
+  for (const name of ['carol', 'alice', 'bob', 'dave'])
+    made.push(await clerk.invitations.createInvitation({ emailAddress: `${name}@example.com` }));
   await clerk.invitations.revokeInvitation(made[3]!.id);
 
   const byEmail = await clerk.invitations.getInvitationList({ orderBy: 'email_address' });
-  t.same(byEmail.data.map((i) => i.emailAddress), ['alice@example.com', 'bob@example.com', 'carol@example.com']);
+  t.same(
+    byEmail.data.map((i) => i.emailAddress),
+    ['alice@example.com', 'bob@example.com', 'carol@example.com'],
+  );
   t.equal(byEmail.totalCount, 3);
   const page = await clerk.invitations.getInvitationList({ orderBy: '-email_address', limit: 1, offset: 1 });
-  t.same(page.data.map((i) => i.emailAddress), ['bob@example.com']);
+  t.same(
+    page.data.map((i) => i.emailAddress),
+    ['bob@example.com'],
+  );
   t.equal(page.totalCount, 3);
   const first = await clerk.invitations.getInvitationList({ orderBy: '+email_address', limit: 2, offset: 0 });
-  t.same(first.data.map((i) => i.emailAddress), ['alice@example.com', 'bob@example.com'], 'offset 0 (which the SDK drops) and + prefix');
+  t.same(
+    first.data.map((i) => i.emailAddress),
+    ['alice@example.com', 'bob@example.com'],
+    'offset 0 (which the SDK drops) and + prefix',
+  );
   const revoked = await clerk.invitations.getInvitationList({ status: 'revoked' });
-  t.same(revoked.data.map((i) => [i.emailAddress, i.status, i.revoked]), [['dave@example.com', 'revoked', true]]);
+  t.same(
+    revoked.data.map((i) => [i.emailAddress, i.status, i.revoked]),
+    [['dave@example.com', 'revoked', true]],
+  );
   const query = await clerk.invitations.getInvitationList({ query: 'ALI' });
-  t.same(query.data.map((i) => i.id), [made[1]!.id]);
-  const several = await clerk.invitations.getInvitationList({ status: ['pending', 'revoked'] as unknown as 'pending', orderBy: 'created_at' });
-  t.same(several.data.map((i) => i.emailAddress), ['carol@example.com', 'alice@example.com', 'bob@example.com', 'dave@example.com'],
-    'an array status is sent as repeated status= parameters');
+  t.same(
+    query.data.map((i) => i.id),
+    [made[1]!.id],
+  );
+  const several = await clerk.invitations.getInvitationList({
+    status: ['pending', 'revoked'] as unknown as 'pending',
+    orderBy: 'created_at',
+  });
+  t.same(
+    several.data.map((i) => i.emailAddress),
+    ['carol@example.com', 'alice@example.com', 'bob@example.com', 'dave@example.com'],
+    'an array status is sent as repeated status= parameters',
+  );
 });
 
 t.test('createInvitationBulk and deleteInvitation', async (t) => {
@@ -90,13 +138,20 @@ t.test('createInvitationBulk and deleteInvitation', async (t) => {
     { emailAddress: 'one@example.com', publicMetadata: { n: 1 } },
     { emailAddress: 'two@example.com', expiresInDays: 2, notify: false },
   ]);
-  t.same(created.map((i) => [i.emailAddress, i.publicMetadata, i.status]), [
-    ['one@example.com', { n: 1 }, 'pending'], ['two@example.com', {}, 'pending'],
-  ]);
+  t.same(
+    created.map((i) => [i.emailAddress, i.publicMetadata, i.status]),
+    [
+      ['one@example.com', { n: 1 }, 'pending'],
+      ['two@example.com', {}, 'pending'],
+    ],
+  );
   const deleted = await clerk.invitations.deleteInvitation(created[0]!.id);
   t.same({ ...deleted }, { object: 'invitation', id: created[0]!.id, slug: null, deleted: true });
   const { data, totalCount } = await clerk.invitations.getInvitationList();
-  t.same(data.map((i) => i.id), [created[1]!.id]);
+  t.same(
+    data.map((i) => i.id),
+    [created[1]!.id],
+  );
   t.equal(totalCount, 1);
 });
 
@@ -110,7 +165,10 @@ t.test('the SDK surfaces Clerk errors with status, code and trace id', async (t)
   t.equal(dup.errors[0]?.code, 'duplicate_record');
   t.same(dup.errors[0]?.meta?.emailAddresses, ['ada@example.com']);
 
-  const bulkDup = await apiError(t, clerk.invitations.createInvitationBulk([{ emailAddress: 'x@example.com' }, { emailAddress: 'x@example.com' }]));
+  const bulkDup = await apiError(
+    t,
+    clerk.invitations.createInvitationBulk([{ emailAddress: 'x@example.com' }, { emailAddress: 'x@example.com' }]),
+  );
   t.equal(bulkDup.errors[0]?.code, 'duplicate_record');
 
   await clerk.invitations.revokeInvitation(inv.id);
@@ -141,28 +199,43 @@ t.test('in locked mode a bad key is clerk_key_invalid and a good one works', asy
   t.same(await good.invitations.getInvitationList(), { data: [], totalCount: 0 });
 });
 
-t.test('a client like the Ruby and Python ones (no paginated, no Clerk-API-Version, limit=10) gets bare arrays', async (t) => {
-  const server = await serve(t);
-  const headers = { authorization: 'Bearer sk_test_ruby', 'content-type': 'application/json' };
-  const created = await fetch(`${server.url}/v1/invitations`, { method: 'POST', headers, body: JSON.stringify({ email_address: 'ruby@example.com' }) });
-  t.equal(created.status, 200);
-  t.equal(created.headers.get('content-type'), 'application/json');
-  const inv = (await created.json()) as { id: string };
-  const res = await fetch(`${server.url}/v1/invitations?limit=10&offset=0&status=pending`, { headers: { authorization: 'Bearer sk_test_ruby' } });
-  t.equal(res.status, 200);
-  t.equal(res.headers.get('content-type'), 'application/json');
-  const body = (await res.json()) as { id: string }[];
-  t.ok(Array.isArray(body), 'a bare array');
-  t.same(body.map((i) => i.id), [inv.id]);
-  const revoked = await fetch(`${server.url}/v1/invitations/${inv.id}/revoke`, { method: 'POST', headers });
-  t.equal(revoked.status, 200, 'revoke with Content-Type: application/json and no body');
-});
+t.test(
+  'a client like the Ruby and Python ones (no paginated, no Clerk-API-Version, limit=10) gets bare arrays',
+  async (t) => {
+    const server = await serve(t);
+    const headers = { authorization: 'Bearer sk_test_ruby', 'content-type': 'application/json' };
+    const created = await fetch(`${server.url}/v1/invitations`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ email_address: 'ruby@example.com' }),
+    });
+    t.equal(created.status, 200);
+    t.equal(created.headers.get('content-type'), 'application/json');
+    const inv = (await created.json()) as { id: string };
+    const res = await fetch(`${server.url}/v1/invitations?limit=10&offset=0&status=pending`, {
+      headers: { authorization: 'Bearer sk_test_ruby' },
+    });
+    t.equal(res.status, 200);
+    t.equal(res.headers.get('content-type'), 'application/json');
+    const body = (await res.json()) as { id: string }[];
+    t.ok(Array.isArray(body), 'a bare array');
+    t.same(
+      body.map((i) => i.id),
+      [inv.id],
+    );
+    const revoked = await fetch(`${server.url}/v1/invitations/${inv.id}/revoke`, { method: 'POST', headers });
+    t.equal(revoked.status, 200, 'revoke with Content-Type: application/json and no body');
+  },
+);
 
 t.test('startServer reports a taken port and leaves nothing open', async (t) => {
   const server = await serve(t);
   const port = Number(new URL(server.url).port);
   await t.rejects(startServer(defaultConfig({ port })), { code: 'EADDRINUSE' });
   const health = await fetch(`${server.url}/_emulator/health`);
-  t.same({ status: health.status, type: health.headers.get('content-type'), body: await health.json() },
-    { status: 200, type: 'application/json', body: { status: 'ok' } }, 'the first server still answers');
+  t.same(
+    { status: health.status, type: health.headers.get('content-type'), body: await health.json() },
+    { status: 200, type: 'application/json', body: { status: 'ok' } },
+    'the first server still answers',
+  );
 });

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { buildApp } from '../src/app.js';
 import { defaultConfig } from '../src/config.js';
+import { buildApp } from '../src/http/app.js';
 import { build, buildLogged, call, clerkError, invite, JSON_TYPE, logCapture } from './helper.js';
 
 const bodyInvalid = {
@@ -8,16 +8,27 @@ const bodyInvalid = {
   long_message: 'The request body is invalid. Please consult the API documentation for more information.',
   code: 'request_body_invalid',
 };
-const notJson = { ...bodyInvalid, long_message: 'The request body must be JSON, sent with Content-Type: application/json.' };
-const routeNotFound = { message: 'not found', long_message: 'The requested resource was not found.', code: 'resource_not_found' };
+const notJson = {
+  ...bodyInvalid,
+  long_message: 'The request body must be JSON, sent with Content-Type: application/json.',
+};
+const routeNotFound = {
+  message: 'not found',
+  long_message: 'The requested resource was not found.',
+  code: 'resource_not_found',
+};
 const internal = {
   message: 'Oops, an unexpected error occurred',
   long_message: "There was an internal error on our servers. We've been notified and are working on fixing it.",
   code: 'internal_clerk_error',
 };
 
-const post = (payload: string, type?: string, url = '/v1/invitations') =>
-  ({ method: 'POST' as const, url, payload, headers: type ? { 'content-type': type } : {} });
+const post = (payload: string, type?: string, url = '/v1/invitations') => ({
+  method: 'POST' as const,
+  url,
+  payload,
+  headers: type ? { 'content-type': type } : {},
+});
 
 t.test('malformed JSON answers request_body_invalid and creates nothing', async (t) => {
   const app = await build(t);
@@ -37,13 +48,21 @@ t.test('a __proto__ or constructor.prototype key anywhere in the body answers re
   ]) {
     clerkError(t, await call(app, post(payload, 'application/json')), 400, bodyInvalid);
   }
-  const plain = await call(app, post('{"email_address":"a@example.com","public_metadata":{"constructor":"kept"}}', 'application/json'));
+  const plain = await call(
+    app,
+    post('{"email_address":"a@example.com","public_metadata":{"constructor":"kept"}}', 'application/json'),
+  );
   t.same((plain.body as { public_metadata: unknown }).public_metadata, { constructor: 'kept' });
 });
 
 t.test('a body that is not JSON answers request_body_invalid', async (t) => {
   const app = await build(t);
-  clerkError(t, await call(app, post('email_address=a%40example.com', 'application/x-www-form-urlencoded')), 400, notJson);
+  clerkError(
+    t,
+    await call(app, post('email_address=a%40example.com', 'application/x-www-form-urlencoded')),
+    400,
+    notJson,
+  );
   clerkError(t, await call(app, post('{"email_address":"a@example.com"}', 'text/plain')), 400, notJson);
   clerkError(t, await call(app, post('{"email_address":"a@example.com"}')), 400, notJson);
 });
@@ -58,7 +77,9 @@ t.test('a body over 1 MiB answers 413 request_body_too_large', async (t) => {
   const app = await build(t);
   const big = JSON.stringify({ email_address: 'a@example.com', public_metadata: { blob: 'x'.repeat(1024 * 1024) } });
   const tooLarge = {
-    message: 'Request body too large', long_message: 'The request body exceeds the maximum allowed size of 1048576 bytes.', code: 'request_body_too_large',
+    message: 'Request body too large',
+    long_message: 'The request body exceeds the maximum allowed size of 1048576 bytes.',
+    code: 'request_body_too_large',
   };
   clerkError(t, await call(app, post(big, 'application/json')), 413, tooLarge);
   clerkError(t, await call(app, post(big, 'text/plain')), 413, tooLarge);
@@ -87,7 +108,12 @@ t.test('a malformed URL or an over-long id is answered in the envelope, after au
 t.test('a body sent with a non-JSON content type is ignored when empty', async (t) => {
   const app = await build(t);
   const inv = await invite(app, { email_address: 'a@example.com' });
-  const r = await call(app, { method: 'POST', url: `/v1/invitations/${inv['id']}/revoke`, payload: '', headers: { 'content-type': 'text/plain' } });
+  const r = await call(app, {
+    method: 'POST',
+    url: `/v1/invitations/${inv['id']}/revoke`,
+    payload: '',
+    headers: { 'content-type': 'text/plain' },
+  });
   t.equal(r.status, 200);
 });
 
@@ -103,7 +129,9 @@ t.test('a known path with the wrong method answers 405 with an Allow header', as
   for (const [method, url, allow] of cases) {
     const r = await call(app, { method: method as 'PUT', url });
     clerkError(t, r, 405, {
-      message: 'method not allowed', long_message: `The ${method} method is not allowed on this resource. Allowed: ${allow}.`, code: 'method_not_allowed',
+      message: 'method not allowed',
+      long_message: `The ${method} method is not allowed on this resource. Allowed: ${allow}.`,
+      code: 'method_not_allowed',
     });
     t.equal(r.headers['allow'], allow, `${method} ${url}`);
   }
@@ -123,7 +151,9 @@ t.test('a thrown bug answers 500 internal_clerk_error without stack or SQL, and 
     clerkError(t, r, 500, internal);
     const raw = JSON.stringify(r.body);
     t.notMatch(raw, /SELECT|SQLITE|stack|at /);
-    const logged = logs.lines.find((l) => l['reqId'] === (r.body as { clerk_trace_id: string }).clerk_trace_id && l['level'] === 50);
+    const logged = logs.lines.find(
+      (l) => l['reqId'] === (r.body as { clerk_trace_id: string }).clerk_trace_id && l['level'] === 50,
+    );
     t.ok(logged, 'the error is logged at error level with the request id');
   }
 });
@@ -145,9 +175,16 @@ t.test('clerk_trace_id is the request id of the log lines of that request', asyn
     const lines = logs.lines.filter((l) => l['reqId'] === trace);
     const completed = lines.filter((l) => l['msg'] === 'request completed');
     t.equal(completed.length, 1, 'one line per request, carrying the trace id');
-    t.match(completed[0], { level: 30, req: { method: /^(GET|POST)$/, url: /^\/v1\//, host: 'localhost:80', remoteAddress: '127.0.0.1' },
-      res: { statusCode: r.status }, responseTime: Number });
-    t.notOk(lines.some((l) => l['msg'] === 'incoming request'), 'no line at arrival at info');
+    t.match(completed[0], {
+      level: 30,
+      req: { method: /^(GET|POST)$/, url: /^\/v1\//, host: 'localhost:80', remoteAddress: '127.0.0.1' },
+      res: { statusCode: r.status },
+      responseTime: Number,
+    });
+    t.notOk(
+      lines.some((l) => l['msg'] === 'incoming request'),
+      'no line at arrival at info',
+    );
   }
 });
 
@@ -158,10 +195,15 @@ t.test('at debug, each request also gets a line when it arrives', async (t) => {
   t.equal((await call(app, { method: 'GET', url: '/v1/invitations?limit=1' })).status, 200);
   t.equal((await call(app, { method: 'GET', url: '/v1/missing' })).status, 404);
   const lines = logs.lines.filter((l) => l['msg'] === 'incoming request' || l['msg'] === 'request completed');
-  t.same(lines.map((l) => [l['msg'], (l['req'] as { url: string }).url]), [
-    ['incoming request', '/v1/invitations?limit=1'], ['request completed', '/v1/invitations?limit=1'],
-    ['incoming request', '/v1/missing'], ['request completed', '/v1/missing'],
-  ]);
+  t.same(
+    lines.map((l) => [l['msg'], (l['req'] as { url: string }).url]),
+    [
+      ['incoming request', '/v1/invitations?limit=1'],
+      ['request completed', '/v1/invitations?limit=1'],
+      ['incoming request', '/v1/missing'],
+      ['request completed', '/v1/missing'],
+    ],
+  );
   t.equal(lines[0]!['reqId'], lines[1]!['reqId'], 'both lines of a request carry its id');
 });
 
@@ -183,7 +225,10 @@ t.test('every JSON response carries Content-Type application/json exactly', asyn
     call(app, { method: 'GET', url: '/nowhere', key: null }),
     call(app, { method: 'GET', url: '/v1/invitations?limit=x' }),
   ]);
-  t.same(replies.map((r) => r.headers['content-type']), replies.map(() => JSON_TYPE));
+  t.same(
+    replies.map((r) => r.headers['content-type']),
+    replies.map(() => JSON_TYPE),
+  );
   const del = await call(app, { method: 'DELETE', url: `/v1/invitations/${inv['id']}` });
   t.equal(del.headers['content-type'], JSON_TYPE);
 });

@@ -13,7 +13,8 @@ t.test('the @clerk/backend example runs against an emulator given by CLERK_API_U
   const emulator = await startEmulator();
   t.teardown(() => emulator.close());
   const { stdout } = await run(process.execPath, ['examples/clerk-backend.mjs'], {
-    cwd: ROOT, env: cleanEnv({ CLERK_API_URL: emulator.url, CLERK_SECRET_KEY: emulator.secretKey }),
+    cwd: ROOT,
+    env: cleanEnv({ CLERK_API_URL: emulator.url, CLERK_SECRET_KEY: emulator.secretKey }),
   });
   const lines = stdout.trim().split('\n');
   t.match(lines[0], /^created inv_\w{27} pending http:\/\/localhost:\d+\/v1\/tickets\/accept\?ticket=\S+$/);
@@ -23,7 +24,8 @@ t.test('the @clerk/backend example runs against an emulator given by CLERK_API_U
 
 t.test('the test-runner example passes with node:test', async (t) => {
   const { stdout } = await run(process.execPath, ['--test', '--test-reporter=tap', 'examples/invitations.test.mjs'], {
-    cwd: ROOT, env: cleanEnv({ NODE_OPTIONS: '' }),
+    cwd: ROOT,
+    env: cleanEnv({ NODE_OPTIONS: '' }),
   });
   t.match(stdout, /^# pass 2$/m);
   t.match(stdout, /^# fail 0$/m);

@@ -1,12 +1,12 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Test } from 'tap';
-import { buildApp } from '../src/app.js';
 import type { Instance } from '../src/clock.js';
-import { defaultConfig, type Config } from '../src/config.js';
+import { type Config, defaultConfig } from '../src/config.js';
+import { digestKey } from '../src/db/instances.js';
+import { buildApp } from '../src/http/app.js';
 import { userId } from '../src/ids.js';
 import { ticketUrl } from '../src/invitations/model.js';
-import { digestKey } from '../src/plugins/auth.js';
-import { startServer, type RunningServer } from '../src/server.js';
+import { type RunningServer, startServer } from '../src/server.js';
 import { checkAgainstOpenapi, checkInjected } from './openapi-hook.js';
 
 export const KEY = 'sk_test_worker_one';
@@ -23,7 +23,9 @@ export async function build(t: Test, overrides: Partial<Config> = {}): Promise<F
 
 /** A server listening on a free port, closed when the test ends. Every response it sends is checked against openapi.yaml. */
 export async function serve(t: Test, overrides: Partial<Config> = {}): Promise<RunningServer> {
-  const server = await startServer(defaultConfig({ port: 0, ...overrides }), { beforeListen: (app) => checkAgainstOpenapi(t, app) });
+  const server = await startServer(defaultConfig({ port: 0, ...overrides }), {
+    beforeListen: (app) => checkAgainstOpenapi(t, app),
+  });
   t.teardown(() => server.close());
   return server;
 }
@@ -42,7 +44,12 @@ export async function call(app: FastifyInstance, opts: InjectOptions & { key?: s
   const res = await app.inject({ ...rest, headers });
   checkInjected(app, res);
   const type = res.headers['content-type'] as string | undefined;
-  return { status: res.statusCode, type, body: type === 'application/json' ? res.json() : res.body, headers: res.headers };
+  return {
+    status: res.statusCode,
+    type,
+    body: type === 'application/json' ? res.json() : res.body,
+    headers: res.headers,
+  };
 }
 
 export const TRACE = /^[0-9a-f]{32}$/;
@@ -57,7 +64,11 @@ export function clerkError(t: Test, reply: Reply, status: number, item: Record<s
   t.same(body, { errors: [item], clerk_trace_id: body.clerk_trace_id }, 'body');
 }
 
-export async function invite(app: FastifyInstance, body: Record<string, unknown>, key?: string): Promise<Record<string, any>> {
+export async function invite(
+  app: FastifyInstance,
+  body: Record<string, unknown>,
+  key?: string,
+): Promise<Record<string, any>> {
   const r = await call(app, { method: 'POST', url: '/v1/invitations', payload: body, ...(key ? { key } : {}) });
   if (r.status !== 200) throw new Error(`invite failed: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body as Record<string, any>;
@@ -79,7 +90,8 @@ export function setClockOffset(app: FastifyInstance, offsetMs: number, key: stri
 /** A user of the key's instance, written directly (the control API is not needed for this). */
 export function insertUser(app: FastifyInstance, email: string, key: string = KEY): void {
   const now = Date.now();
-  app.db.prepare('INSERT INTO users (instance_id, id, email_address, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
+  app.db
+    .prepare('INSERT INTO users (instance_id, id, email_address, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
     .run(instanceOf(app, key).id, userId(now), email.toLowerCase(), now, now);
 }
 
@@ -90,8 +102,10 @@ export function setStoredStatus(app: FastifyInstance, id: string, status: 'pendi
 
 /** The outbox as stored for the key's instance (the invitations with an email_id), oldest first. */
 export function outbox(app: FastifyInstance, key: string = KEY): Record<string, unknown>[] {
-  const rows = app.db.prepare(`SELECT email_address AS to_email_address, template_slug, id AS invitation_id, ticket, redirect_url, created_at
-    FROM invitations WHERE instance_id = ? AND email_id IS NOT NULL ORDER BY seq`).all(instanceOf(app, key).id) as Record<string, unknown>[];
+  const rows = app.db
+    .prepare(`SELECT email_address AS to_email_address, template_slug, id AS invitation_id, ticket, redirect_url, created_at
+    FROM invitations WHERE instance_id = ? AND email_id IS NOT NULL ORDER BY seq`)
+    .all(instanceOf(app, key).id) as Record<string, unknown>[];
   return rows.map(({ ticket, ...email }) => ({ ...email, url: ticketUrl(app.publicUrl, ticket as string) }));
 }
 
@@ -104,14 +118,36 @@ export function logCapture(): { stream: { write(line: string): void }; lines: Re
 /** An app like build(t), logging at info into a capture. */
 export async function buildLogged(t: Test, overrides: Partial<Config> = {}) {
   const logs = logCapture();
-  const app = await buildApp(defaultConfig({ ...overrides, logLevel: 'info' }), { logger: { level: 'info', stream: logs.stream } });
+  const app = await buildApp(defaultConfig({ ...overrides, logLevel: 'info' }), {
+    logger: { level: 'info', stream: logs.stream },
+  });
   t.teardown(() => app.close());
   return { app, logs };
 }
 
 export const DAY_MS = 86_400_000;
-export const PENDING_KEYS = ['object', 'id', 'email_address', 'public_metadata', 'status', 'url', 'expires_at', 'created_at', 'updated_at'];
-export const REVOKED_KEYS = ['object', 'id', 'email_address', 'public_metadata', 'revoked', 'status', 'expires_at', 'created_at', 'updated_at'];
+export const PENDING_KEYS = [
+  'object',
+  'id',
+  'email_address',
+  'public_metadata',
+  'status',
+  'url',
+  'expires_at',
+  'created_at',
+  'updated_at',
+];
+export const REVOKED_KEYS = [
+  'object',
+  'id',
+  'email_address',
+  'public_metadata',
+  'revoked',
+  'status',
+  'expires_at',
+  'created_at',
+  'updated_at',
+];
 
 export interface Expected {
   email_address: string;
@@ -126,7 +162,12 @@ export interface Expected {
  * timestamp is created_at to the millisecond, a ticket url unless revoked (the ticket starting with
  * created_at), and expires_at from expires_in_days.
  */
-export function expectInvitation(t: Test, inv: Record<string, any>, want: Expected, urlPattern: RegExp = URL_OF_TICKET): void {
+export function expectInvitation(
+  t: Test,
+  inv: Record<string, any>,
+  want: Expected,
+  urlPattern: RegExp = URL_OF_TICKET,
+): void {
   const status = want.status ?? 'pending';
   const revoked = status === 'revoked';
   t.same(Object.keys(inv), revoked ? REVOKED_KEYS : PENDING_KEYS, 'exactly the contract keys, in order');
@@ -135,20 +176,28 @@ export function expectInvitation(t: Test, inv: Record<string, any>, want: Expect
   t.ok(Number.isInteger(inv['created_at']) && inv['created_at'] > 1.6e12, 'created_at in ms');
   if (!revoked) {
     t.match(inv['url'], urlPattern, 'url');
-    t.equal(ticketMillis(new URL(inv['url']).searchParams.get('ticket') ?? ''), inv['created_at'], 'ticket starts with created_at');
+    t.equal(
+      ticketMillis(new URL(inv['url']).searchParams.get('ticket') ?? ''),
+      inv['created_at'],
+      'ticket starts with created_at',
+    );
   }
-  t.same(inv, {
-    object: 'invitation',
-    id: inv['id'],
-    email_address: want.email_address,
-    public_metadata: want.public_metadata ?? {},
-    ...(revoked ? { revoked: true } : {}),
-    status,
-    ...(revoked ? {} : { url: inv['url'] }),
-    expires_at: inv['created_at'] + (want.expires_in_days ?? 30) * DAY_MS,
-    created_at: inv['created_at'],
-    updated_at: want.updated_at ?? inv['created_at'],
-  }, 'whole invitation');
+  t.same(
+    inv,
+    {
+      object: 'invitation',
+      id: inv['id'],
+      email_address: want.email_address,
+      public_metadata: want.public_metadata ?? {},
+      ...(revoked ? { revoked: true } : {}),
+      status,
+      ...(revoked ? {} : { url: inv['url'] }),
+      expires_at: inv['created_at'] + (want.expires_in_days ?? 30) * DAY_MS,
+      created_at: inv['created_at'],
+      updated_at: want.updated_at ?? inv['created_at'],
+    },
+    'whole invitation',
+  );
 }
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -163,7 +212,8 @@ const ksuidNumber = (ksuid: string): bigint => {
 export const ksuidSeconds = (ksuid: string): number => Number(ksuidNumber(ksuid) >> 128n) + 1_400_000_000;
 
 /** Unix milliseconds: the KSUID's seconds, and the millisecond in its payload's first 2 bytes. */
-export const ksuidMillis = (ksuid: string): number => ksuidSeconds(ksuid) * 1000 + Number((ksuidNumber(ksuid) >> 112n) & 0xffffn);
+export const ksuidMillis = (ksuid: string): number =>
+  ksuidSeconds(ksuid) * 1000 + Number((ksuidNumber(ksuid) >> 112n) & 0xffffn);
 
 /** Unix milliseconds: a ticket's first 9 characters, in base36. */
 export const ticketMillis = (ticket: string): number => parseInt(ticket.slice(0, 9), 36);

@@ -17,8 +17,16 @@ function reference(bytes: Buffer, width: number): string {
 }
 
 t.test('base62 equals the BigInt definition at the edges and on random inputs', async (t) => {
-  const edges = [Buffer.alloc(20), Buffer.alloc(20, 0xff), Buffer.from([...Array(19).fill(0), 1]), Buffer.from([1, ...Array(19).fill(0)]),
-    Buffer.from([0, 0, 0, 0, 0xff, ...Array(15).fill(0)]), Buffer.from([61]), Buffer.from([62]), Buffer.from([0xff, 0xff, 0xff])];
+  const edges = [
+    Buffer.alloc(20),
+    Buffer.alloc(20, 0xff),
+    Buffer.from([...Array(19).fill(0), 1]),
+    Buffer.from([1, ...Array(19).fill(0)]),
+    Buffer.from([0, 0, 0, 0, 0xff, ...Array(15).fill(0)]),
+    Buffer.from([61]),
+    Buffer.from([62]),
+    Buffer.from([0xff, 0xff, 0xff]),
+  ];
   for (const b of edges) t.equal(base62(b, 27), reference(b, 27), b.toString('hex'));
   let mismatches = 0;
   for (let i = 0; i < 5000; i++) {

@@ -5,7 +5,11 @@ import { build, call, clerkError, invite, KEY, OTHER_KEY } from './helper.js';
 // Each key is its own instance: for every route that takes an id or lists data, a second key sees
 // nothing of the first key's, cannot change it, and the first key's view stays exactly as it was.
 
-const notFound = (id: string) => ({ message: 'not found', long_message: `No invitation was found with id ${id}.`, code: 'resource_not_found' });
+const notFound = (id: string) => ({
+  message: 'not found',
+  long_message: `No invitation was found with id ${id}.`,
+  code: 'resource_not_found',
+});
 const emptyPage = { data: [], total_count: 0 };
 
 async function view(t: Test, app: FastifyInstance, key: string) {
@@ -16,21 +20,27 @@ async function view(t: Test, app: FastifyInstance, key: string) {
   };
   const clock = await get('/_emulator/clock');
   return {
-    invitations: await get('/v1/invitations?status=pending&status=accepted&status=revoked&status=expired&paginated=true&limit=500'),
+    invitations: await get(
+      '/v1/invitations?status=pending&status=accepted&status=revoked&status=expired&paginated=true&limit=500',
+    ),
     emails: await get('/_emulator/emails'),
     users: await get('/_emulator/users'),
     offset: clock.offset_ms,
   };
 }
 
-t.test('a second key gets 404 or an empty list for every piece of the first key\'s data', async (t) => {
+t.test("a second key gets 404 or an empty list for every piece of the first key's data", async (t) => {
   const app = await build(t);
   const pending = await invite(app, { email_address: 'ada@example.com', public_metadata: { team: 'a' } });
   const toRevoke = await invite(app, { email_address: 'bob@example.com' });
   const toAccept = await invite(app, { email_address: 'cy@example.com' });
   t.equal((await call(app, { method: 'POST', url: `/v1/invitations/${toRevoke.id}/revoke` })).status, 200);
   t.equal((await call(app, { method: 'POST', url: `/_emulator/invitations/${toAccept.id}/accept` })).status, 200);
-  t.equal((await call(app, { method: 'POST', url: '/_emulator/users', payload: { email_address: 'dee@example.com' } })).status, 200);
+  t.equal(
+    (await call(app, { method: 'POST', url: '/_emulator/users', payload: { email_address: 'dee@example.com' } }))
+      .status,
+    200,
+  );
   t.equal((await call(app, { method: 'POST', url: '/_emulator/clock', payload: { advance_ms: 60_000 } })).status, 200);
   const mine = await view(t, app, KEY);
   t.equal(mine.invitations.total_count, 3);
@@ -38,30 +48,88 @@ t.test('a second key gets 404 or an empty list for every piece of the first key\
   t.equal(mine.users.total_count, 2);
 
   const other = { key: OTHER_KEY };
-  t.same(await view(t, app, OTHER_KEY), { invitations: emptyPage, emails: emptyPage, users: emptyPage, offset: 0 }, 'lists are empty, the clock is untouched');
-  for (const url of ['/v1/invitations', `/v1/invitations?query=${pending.id}`, '/v1/invitations?query=ada', '/v1/invitations?status=revoked']) {
+  t.same(
+    await view(t, app, OTHER_KEY),
+    { invitations: emptyPage, emails: emptyPage, users: emptyPage, offset: 0 },
+    'lists are empty, the clock is untouched',
+  );
+  for (const url of [
+    '/v1/invitations',
+    `/v1/invitations?query=${pending.id}`,
+    '/v1/invitations?query=ada',
+    '/v1/invitations?status=revoked',
+  ]) {
     t.same((await call(app, { method: 'GET', url, ...other })).body, [], url);
   }
   t.same((await call(app, { method: 'GET', url: '/_emulator/emails?to=ada@example.com', ...other })).body, emptyPage);
   for (const inv of [pending, toRevoke, toAccept]) {
-    clerkError(t, await call(app, { method: 'POST', url: `/v1/invitations/${inv.id}/revoke`, ...other }), 404, notFound(inv.id));
-    clerkError(t, await call(app, { method: 'POST', url: `/_emulator/invitations/${inv.id}/accept`, ...other }), 404, notFound(inv.id));
-    clerkError(t, await call(app, { method: 'DELETE', url: `/v1/invitations/${inv.id}`, ...other }), 404, notFound(inv.id));
+    clerkError(
+      t,
+      await call(app, { method: 'POST', url: `/v1/invitations/${inv.id}/revoke`, ...other }),
+      404,
+      notFound(inv.id),
+    );
+    clerkError(
+      t,
+      await call(app, { method: 'POST', url: `/_emulator/invitations/${inv.id}/accept`, ...other }),
+      404,
+      notFound(inv.id),
+    );
+    clerkError(
+      t,
+      await call(app, { method: 'DELETE', url: `/v1/invitations/${inv.id}`, ...other }),
+      404,
+      notFound(inv.id),
+    );
   }
 
   const reset = await call(app, { method: 'POST', url: '/_emulator/reset', ...other });
-  t.same(reset.body, { object: 'reset', invitations: 0, users: 0, emails: 0, clock_reset: false }, 'reset removes nothing of the first key');
-  const clock = await call(app, { method: 'POST', url: '/_emulator/clock', payload: { advance_ms: 3_600_000 }, ...other });
+  t.same(
+    reset.body,
+    { object: 'reset', invitations: 0, users: 0, emails: 0, clock_reset: false },
+    'reset removes nothing of the first key',
+  );
+  const clock = await call(app, {
+    method: 'POST',
+    url: '/_emulator/clock',
+    payload: { advance_ms: 3_600_000 },
+    ...other,
+  });
   t.equal((clock.body as { offset_ms: number }).offset_ms, 3_600_000);
 
-  const same = await call(app, { method: 'POST', url: '/v1/invitations', payload: { email_address: 'ada@example.com' }, ...other });
-  t.equal(same.status, 200, 'the first key\'s pending invitation is no duplicate for the second');
-  const bulk = await call(app, { method: 'POST', url: '/v1/invitations/bulk', payload: [{ email_address: 'bob@example.com' }, { email_address: 'cy@example.com' }], ...other });
+  const same = await call(app, {
+    method: 'POST',
+    url: '/v1/invitations',
+    payload: { email_address: 'ada@example.com' },
+    ...other,
+  });
+  t.equal(same.status, 200, "the first key's pending invitation is no duplicate for the second");
+  const bulk = await call(app, {
+    method: 'POST',
+    url: '/v1/invitations/bulk',
+    payload: [{ email_address: 'bob@example.com' }, { email_address: 'cy@example.com' }],
+    ...other,
+  });
   t.equal(bulk.status, 200, 'nor are its revoked and accepted ones');
-  const user = await call(app, { method: 'POST', url: '/_emulator/users', payload: { email_address: 'dee@example.com' }, ...other });
-  t.equal(user.status, 200, 'the first key\'s user is no taken email for the second');
-  t.equal((await call(app, { method: 'POST', url: '/v1/invitations', payload: { email_address: 'cy@example.com' }, ...other })).status, 400,
-    'the second key\'s own data does count');
+  const user = await call(app, {
+    method: 'POST',
+    url: '/_emulator/users',
+    payload: { email_address: 'dee@example.com' },
+    ...other,
+  });
+  t.equal(user.status, 200, "the first key's user is no taken email for the second");
+  t.equal(
+    (
+      await call(app, {
+        method: 'POST',
+        url: '/v1/invitations',
+        payload: { email_address: 'cy@example.com' },
+        ...other,
+      })
+    ).status,
+    400,
+    "the second key's own data does count",
+  );
 
   const after = await view(t, app, KEY);
   t.same(after, mine, 'the first key sees exactly what it saw before');
@@ -77,8 +145,14 @@ t.test('ticket links belong to their invitation only: accepting one changes no o
   const page = await call(app, { method: 'GET', url: new URL(a.url).pathname + new URL(a.url).search, key: null });
   t.equal(page.status, 200);
   const theirs = await call(app, { method: 'GET', url: '/v1/invitations', key: OTHER_KEY });
-  t.same((theirs.body as { id: string; status: string }[]).map((i) => [i.id, i.status]), [[b.id, 'pending']]);
+  t.same(
+    (theirs.body as { id: string; status: string }[]).map((i) => [i.id, i.status]),
+    [[b.id, 'pending']],
+  );
   t.same((await call(app, { method: 'GET', url: '/_emulator/users', key: OTHER_KEY })).body, emptyPage);
   const mine = await call(app, { method: 'GET', url: '/_emulator/users' });
-  t.same((mine.body as { data: { email_address: string }[] }).data.map((u) => u.email_address), ['same@example.com']);
+  t.same(
+    (mine.body as { data: { email_address: string }[] }).data.map((u) => u.email_address),
+    ['same@example.com'],
+  );
 });

@@ -13,9 +13,15 @@ const nested = (levels: number): Record<string, unknown> => {
 t.test('a body over 1 MiB answers 413 request_body_too_large and stores nothing', async (t) => {
   const app = await build(t);
   const payload = JSON.stringify({ email_address: 'a@example.com', public_metadata: { pad: 'x'.repeat(1024 * 1024) } });
-  const r = await call(app, { method: 'POST', url: '/v1/invitations', payload, headers: { 'content-type': 'application/json' } });
+  const r = await call(app, {
+    method: 'POST',
+    url: '/v1/invitations',
+    payload,
+    headers: { 'content-type': 'application/json' },
+  });
   clerkError(t, r, 413, {
-    message: 'Request body too large', long_message: 'The request body exceeds the maximum allowed size of 1048576 bytes.',
+    message: 'Request body too large',
+    long_message: 'The request body exceeds the maximum allowed size of 1048576 bytes.',
     code: 'request_body_too_large',
   });
   t.same((await call(app, { method: 'GET', url: '/v1/invitations' })).body, []);
@@ -27,7 +33,9 @@ t.test('more than 100 query parameters answer 400 too_many_query_parameters; 100
   const ok = await call(app, { method: 'GET', url: `/v1/invitations?${params(100)}` });
   t.same({ status: ok.status, type: ok.type, body: ok.body }, { status: 200, type: 'application/json', body: [] });
   clerkError(t, await call(app, { method: 'GET', url: `/v1/invitations?${params(101)}` }), 400, {
-    message: 'Too many query parameters', long_message: 'The query string has more than 100 parameters.', code: 'too_many_query_parameters',
+    message: 'Too many query parameters',
+    long_message: 'The query string has more than 100 parameters.',
+    code: 'too_many_query_parameters',
   });
 });
 
@@ -35,7 +43,8 @@ t.test('a URL over 8 KiB answers 414 request_url_too_long, before the key is eve
   const app = await build(t);
   const url = `/v1/invitations?query=${'a'.repeat(8192)}`;
   const item = {
-    message: 'Request URL too long', long_message: 'The request URL exceeds the maximum allowed length of 8192 characters.',
+    message: 'Request URL too long',
+    long_message: 'The request URL exceeds the maximum allowed length of 8192 characters.',
     code: 'request_url_too_long',
   };
   clerkError(t, await call(app, { method: 'GET', url }), 414, item);
@@ -47,40 +56,86 @@ t.test('a URL over 8 KiB answers 414 request_url_too_long, before the key is eve
 t.test('headers over 16 KiB, refused by Node itself, still get a 431 Clerk envelope', async (t) => {
   const server = await serve(t);
   const { port } = server.app.server.address() as { port: number };
-  const reply = await new Promise<{ status: number | undefined; type: string | undefined; body: string }>((resolve, reject) => {
-    const req = httpRequest({ port, host: '127.0.0.1', path: `/v1/invitations?query=${'a'.repeat(20_000)}`, headers: { authorization: `Bearer ${KEY}` } }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode, type: res.headers['content-type'], body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  const reply = await new Promise<{ status: number | undefined; type: string | undefined; body: string }>(
+    (resolve, reject) => {
+      const req = httpRequest(
+        {
+          port,
+          host: '127.0.0.1',
+          path: `/v1/invitations?query=${'a'.repeat(20_000)}`,
+          headers: { authorization: `Bearer ${KEY}` },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode, type: res.headers['content-type'], body }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    },
+  );
   t.equal(reply.status, 431);
   t.equal(reply.type, 'application/json');
   const body = JSON.parse(reply.body) as { clerk_trace_id: string };
   t.same(body, {
-    errors: [{
-      message: 'Request headers too large', long_message: 'The request line and headers exceed the maximum allowed size of 16384 bytes.',
-      code: 'request_header_fields_too_large',
-    }],
+    errors: [
+      {
+        message: 'Request headers too large',
+        long_message: 'The request line and headers exceed the maximum allowed size of 16384 bytes.',
+        code: 'request_header_fields_too_large',
+      },
+    ],
     clerk_trace_id: body.clerk_trace_id,
   });
   t.match(body.clerk_trace_id, /^[0-9a-f]{32}$/);
   // Node answers before any request event, so no hook sees it: check it as openapi.yaml documents it.
-  t.same(responseProblems({ method: 'GET', route: undefined, status: 431, headers: { 'content-type': reply.type }, body: reply.body }), []);
+  t.same(
+    responseProblems({
+      method: 'GET',
+      route: undefined,
+      status: 431,
+      headers: { 'content-type': reply.type },
+      body: reply.body,
+    }),
+    [],
+  );
 });
 
 t.test('public_metadata nested deeper than 10 levels answers 422 form_param_value_invalid', async (t) => {
   const app = await build(t);
   const deep = {
-    message: 'is invalid', code: 'form_param_value_invalid', meta: { param_name: 'public_metadata' },
+    message: 'is invalid',
+    code: 'form_param_value_invalid',
+    meta: { param_name: 'public_metadata' },
     long_message: 'public_metadata is invalid. Expected an object nested at most 10 levels deep.',
   };
-  clerkError(t, await call(app, { method: 'POST', url: '/v1/invitations', payload: { email_address: 'a@example.com', public_metadata: nested(11) } }), 422, deep);
-  clerkError(t, await call(app, { method: 'POST', url: '/v1/invitations/bulk', payload: [{ email_address: 'b@example.com', public_metadata: nested(11) }] }), 422, deep);
+  clerkError(
+    t,
+    await call(app, {
+      method: 'POST',
+      url: '/v1/invitations',
+      payload: { email_address: 'a@example.com', public_metadata: nested(11) },
+    }),
+    422,
+    deep,
+  );
+  clerkError(
+    t,
+    await call(app, {
+      method: 'POST',
+      url: '/v1/invitations/bulk',
+      payload: [{ email_address: 'b@example.com', public_metadata: nested(11) }],
+    }),
+    422,
+    deep,
+  );
   t.same((await call(app, { method: 'GET', url: '/v1/invitations' })).body, []);
-  const ok = await call(app, { method: 'POST', url: '/v1/invitations', payload: { email_address: 'a@example.com', public_metadata: nested(10) } });
+  const ok = await call(app, {
+    method: 'POST',
+    url: '/v1/invitations',
+    payload: { email_address: 'a@example.com', public_metadata: nested(10) },
+  });
   t.equal(ok.status, 200);
   t.same((ok.body as { public_metadata: unknown }).public_metadata, nested(10));
 });
@@ -89,25 +144,52 @@ t.test('public_metadata over 8 KiB serialised answers 422 form_param_value_inval
   const app = await build(t);
   const sized = (bytes: number) => ({ pad: 'x'.repeat(bytes - JSON.stringify({ pad: '' }).length) });
   t.equal(JSON.stringify(sized(8192)).length, 8192);
-  clerkError(t, await call(app, { method: 'POST', url: '/v1/invitations', payload: { email_address: 'a@example.com', public_metadata: sized(8193) } }), 422, {
-    message: 'is invalid', code: 'form_param_value_invalid', meta: { param_name: 'public_metadata' },
-    long_message: 'public_metadata is invalid. Expected at most 8192 bytes of JSON.',
-  });
+  clerkError(
+    t,
+    await call(app, {
+      method: 'POST',
+      url: '/v1/invitations',
+      payload: { email_address: 'a@example.com', public_metadata: sized(8193) },
+    }),
+    422,
+    {
+      message: 'is invalid',
+      code: 'form_param_value_invalid',
+      meta: { param_name: 'public_metadata' },
+      long_message: 'public_metadata is invalid. Expected at most 8192 bytes of JSON.',
+    },
+  );
   t.same((await call(app, { method: 'GET', url: '/v1/invitations' })).body, []);
-  const ok = await call(app, { method: 'POST', url: '/v1/invitations', payload: { email_address: 'a@example.com', public_metadata: sized(8192) } });
+  const ok = await call(app, {
+    method: 'POST',
+    url: '/v1/invitations',
+    payload: { email_address: 'a@example.com', public_metadata: sized(8192) },
+  });
   t.equal(ok.status, 200);
 });
 
 t.test('path ids that are too long or badly percent-encoded answer a Clerk 404, after the key check', async (t) => {
   const app = await build(t);
-  const notFound = { message: 'not found', long_message: 'The requested resource was not found.', code: 'resource_not_found' };
+  const notFound = {
+    message: 'not found',
+    long_message: 'The requested resource was not found.',
+    code: 'resource_not_found',
+  };
   clerkError(t, await call(app, { method: 'DELETE', url: `/v1/invitations/${'a'.repeat(150)}` }), 404, notFound);
-  clerkError(t, await call(app, { method: 'DELETE', url: `/v1/invitations/${'a'.repeat(150)}?${'x=1&'.repeat(101)}` }), 400, {
-    message: 'Too many query parameters', long_message: 'The query string has more than 100 parameters.', code: 'too_many_query_parameters',
-  });
+  clerkError(
+    t,
+    await call(app, { method: 'DELETE', url: `/v1/invitations/${'a'.repeat(150)}?${'x=1&'.repeat(101)}` }),
+    400,
+    {
+      message: 'Too many query parameters',
+      long_message: 'The query string has more than 100 parameters.',
+      code: 'too_many_query_parameters',
+    },
+  );
   clerkError(t, await call(app, { method: 'POST', url: '/v1/invitations/%E0%A4%A/revoke' }), 404, notFound);
   clerkError(t, await call(app, { method: 'POST', url: '/v1/invitations/%E0%A4%A/revoke', key: null }), 401, {
-    message: 'Invalid Authorization header format', code: 'authorization_header_format_invalid',
+    message: 'Invalid Authorization header format',
+    code: 'authorization_header_format_invalid',
     long_message: "Invalid Authorization header format. Must be 'Bearer <YOUR_API_KEY>'",
   });
 });
@@ -130,5 +212,14 @@ t.test('malformed HTTP gets a 400 request_invalid envelope, then the connection 
     errors: [{ message: 'Bad request', long_message: 'The request is not valid HTTP.', code: 'request_invalid' }],
     clerk_trace_id: parsed.clerk_trace_id,
   });
-  t.same(responseProblems({ method: 'NOT', route: undefined, status: 400, headers: { 'content-type': 'application/json' }, body }), []);
+  t.same(
+    responseProblems({
+      method: 'NOT',
+      route: undefined,
+      status: 400,
+      headers: { 'content-type': 'application/json' },
+      body,
+    }),
+    [],
+  );
 });

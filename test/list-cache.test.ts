@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import t, { type Test } from 'tap';
-import { DECAY_PERIOD, ListCache, LIST_CACHE_LIMITS } from '../src/invitations/list-cache.js';
-import { build, call, DAY_MS, invite, JSON_TYPE, setClockOffset, type Reply } from './helper.js';
+import { DECAY_PERIOD, LIST_CACHE_LIMITS, ListCache } from '../src/invitations/list/page-cache.js';
+import { build, call, DAY_MS, invite, JSON_TYPE, type Reply, setClockOffset } from './helper.js';
 
 const LIST = '/v1/invitations?paginated=true&limit=2';
 const PENDING = '/v1/invitations?paginated=true&limit=1&status=pending';
@@ -27,8 +27,11 @@ async function pair(t: Test) {
     const fresh = await build(t, { databasePath });
     const truth = await call(fresh, { method: 'GET', url });
     await fresh.close();
-    t.same({ status: r.status, type: r.type, body: r.body }, { status: 200, type: JSON_TYPE, body: truth.body },
-      `${url}: the same as a server that has cached nothing`);
+    t.same(
+      { status: r.status, type: r.type, body: r.body },
+      { status: 200, type: JSON_TYPE, body: truth.body },
+      `${url}: the same as a server that has cached nothing`,
+    );
     return r;
   };
   return { app, databasePath, list };
@@ -41,9 +44,16 @@ t.test('a write by this server changes the next page', async (t) => {
   await list(LIST);
   await inviteInTurn(app, 'b@example.com');
   const after = (await list(LIST)).body as Page;
-  t.same(after.data.map((i) => i.email_address), ['b@example.com', 'a@example.com']);
+  t.same(
+    after.data.map((i) => i.email_address),
+    ['b@example.com', 'a@example.com'],
+  );
   await call(app, { method: 'POST', url: `/v1/invitations/${after.data[0]!.id}/revoke` });
-  t.same(((await list(LIST)).body as Page).data.map((i) => i.email_address), ['a@example.com'], 'revoked left out');
+  t.same(
+    ((await list(LIST)).body as Page).data.map((i) => i.email_address),
+    ['a@example.com'],
+    'revoked left out',
+  );
   await call(app, { method: 'DELETE', url: `/v1/invitations/${after.data[1]!.id}` });
   t.same((await list(LIST)).body, { data: [], total_count: 0 }, 'deleted');
 });
@@ -67,8 +77,11 @@ t.test('a write by another server on the same file changes the next page', async
   await inviteInTurn(other, 'c@example.com');
   await inviteInTurn(other, 'd@example.com');
   await nextTurn();
-  t.same(((await list(LIST)).body as Page).data.map((i) => i.email_address), ['d@example.com', 'c@example.com'],
-    'as many changes as before the reset still change the page');
+  t.same(
+    ((await list(LIST)).body as Page).data.map((i) => i.email_address),
+    ['d@example.com', 'c@example.com'],
+    'as many changes as before the reset still change the page',
+  );
 });
 
 t.test('any update of a row changes the page, not only a status change', async (t) => {
@@ -79,15 +92,18 @@ t.test('any update of a row changes the page, not only a status change', async (
   t.equal(((await list(LIST)).body as Page).data[0]!.updated_at, inv['updated_at'] + 5);
 });
 
-t.test('a row on the page turns expired when the clock passes its expires_at, and back when the clock returns', async (t) => {
-  const { app, list } = await pair(t);
-  await inviteInTurn(app, 'a@example.com', { expires_in_days: 1 });
-  t.equal(((await list(LIST)).body as Page).data[0]!.status, 'pending');
-  setClockOffset(app, turn + DAY_MS + 1000);
-  t.equal(((await list(LIST)).body as Page).data[0]!.status, 'expired');
-  setClockOffset(app, turn);
-  t.equal(((await list(LIST)).body as Page).data[0]!.status, 'pending', 'the clock moved back');
-});
+t.test(
+  'a row on the page turns expired when the clock passes its expires_at, and back when the clock returns',
+  async (t) => {
+    const { app, list } = await pair(t);
+    await inviteInTurn(app, 'a@example.com', { expires_in_days: 1 });
+    t.equal(((await list(LIST)).body as Page).data[0]!.status, 'pending');
+    setClockOffset(app, turn + DAY_MS + 1000);
+    t.equal(((await list(LIST)).body as Page).data[0]!.status, 'expired');
+    setClockOffset(app, turn);
+    t.equal(((await list(LIST)).body as Page).data[0]!.status, 'pending', 'the clock moved back');
+  },
+);
 
 t.test('with status=pending, a row expiring off the page still changes total_count', async (t) => {
   const { app, list } = await pair(t);
@@ -100,7 +116,10 @@ t.test('with status=pending, a row expiring off the page still changes total_cou
   const after = (await list(PENDING)).body as Page;
   t.same({ first: after.data[0]!.email_address, total: after.total_count }, { first: 'new@example.com', total: 2 });
   const expired = (await list('/v1/invitations?paginated=true&status=expired')).body as Page;
-  t.same(expired.data.map((i) => i.email_address), ['old@example.com']);
+  t.same(
+    expired.data.map((i) => i.email_address),
+    ['old@example.com'],
+  );
 });
 
 t.test('pages are per instance, per query and per link base', async (t) => {
@@ -109,9 +128,13 @@ t.test('pages are per instance, per query and per link base', async (t) => {
   await inviteInTurn(app, 'b@example.com', {}, 'sk_test_other');
   await list(LIST);
   const other = await call(app, { method: 'GET', url: LIST, key: 'sk_test_other' });
-  t.same((other.body as Page).data.map((i) => i.email_address), ['b@example.com'], 'another key, another instance');
+  t.same(
+    (other.body as Page).data.map((i) => i.email_address),
+    ['b@example.com'],
+    'another key, another instance',
+  );
   t.same(((await list(`${LIST}&query=zzz`)).body as Page).total_count, 0);
-  t.same((await list('/v1/invitations?limit=2')).body instanceof Array, true, 'unpaginated: a bare array');
+  t.same(Array.isArray((await list('/v1/invitations?limit=2')).body), true, 'unpaginated: a bare array');
   app.publicUrl = 'http://emulator.test:9999';
   const moved = await call(app, { method: 'GET', url: LIST });
   t.match((moved.body as Page).data[0], { url: /^http:\/\/emulator\.test:9999\/v1\/tickets\/accept\?ticket=/ });
@@ -157,7 +180,10 @@ t.test('a page hot long ago gives way to a page hot now within about a second of
       cache.set(key, page(`[${key}]`));
     }
   }
-  t.ok(lastMiss >= 0 && lastMiss < 6000, `every one cached from lookup ${lastMiss + 1} on (a decay period is ${DECAY_PERIOD})`);
+  t.ok(
+    lastMiss >= 0 && lastMiss < 6000,
+    `every one cached from lookup ${lastMiss + 1} on (a decay period is ${DECAY_PERIOD})`,
+  );
   t.equal(cache.get('hot0', 0, 5), undefined, 'a formerly hot page made room');
 });
 

@@ -1,9 +1,9 @@
 import t from 'tap';
 import { openDatabase } from '../src/db/open.js';
-import { listSql, listWhere, statusFilter, type OrderColumn } from '../src/invitations/list-queries.js';
 import { OUTBOX_SQL } from '../src/emulator/outbox-store.js';
-import { DUPLICATE_CHECK_SQL } from '../src/invitations/store.js';
+import { listSql, listWhere, type OrderColumn, statusFilter } from '../src/invitations/list/queries.js';
 import { STATUSES, type Status } from '../src/invitations/model.js';
+import { DUPLICATE_CHECK_SQL } from '../src/invitations/store.js';
 
 // Every list shape must walk an index in the requested order: a temp b-tree would sort every match
 // and a SCAN would read every row of every instance. Only the substring query reads the whole
@@ -28,7 +28,11 @@ t.test('every list shape reads an index in order, without a temp b-tree or a ful
           const sql = listSql(listWhere(statusFilter(statuses), withQuery), orderBy, descending);
           const detail = plan(sql, params);
           const shape = `status=[${statuses.join(',')}] query=${withQuery} order_by=${descending ? '-' : '+'}${orderBy}`;
-          if (/TEMP B-TREE/.test(detail) || /^SCAN/m.test(detail) || !/^SEARCH invitations USING (COVERING )?INDEX/m.test(detail)) {
+          if (
+            /TEMP B-TREE/.test(detail) ||
+            /^SCAN/m.test(detail) ||
+            !/^SEARCH invitations USING (COVERING )?INDEX/m.test(detail)
+          ) {
             t.fail(shape, { detail });
           }
           shapes++;
@@ -47,27 +51,58 @@ t.test('the default list and status=pending walk the created_at indexes', async 
 });
 
 t.test('the counts behind total_count are index lookups, never scans', async (t) => {
-  t.equal(plan('SELECT status, n, changes FROM invitation_counts WHERE instance_id = @instance', params),
-    'SEARCH invitation_counts USING INDEX sqlite_autoindex_invitation_counts_1 (instance_id=?)');
-  t.equal(plan(`SELECT count(*) FROM invitations WHERE instance_id = @instance AND status = 'pending' AND expires_at <= @now`, params),
-    'SEARCH invitations USING COVERING INDEX invitations_status_expires (instance_id=? AND status=? AND expires_at<?)');
-  t.equal(plan(`SELECT count(*) FROM invitations WHERE instance_id = @instance AND status = 'pending' AND expires_at > @now`, params),
-    'SEARCH invitations USING COVERING INDEX invitations_status_expires (instance_id=? AND status=? AND expires_at>?)');
-  t.equal(plan(`SELECT min(expires_at) FROM invitations WHERE instance_id = @instance AND status = 'pending' AND expires_at > @now`, params),
-    'SEARCH invitations USING COVERING INDEX invitations_status_expires (instance_id=? AND status=? AND expires_at>?)');
+  t.equal(
+    plan('SELECT status, n, changes FROM invitation_counts WHERE instance_id = @instance', params),
+    'SEARCH invitation_counts USING INDEX sqlite_autoindex_invitation_counts_1 (instance_id=?)',
+  );
+  t.equal(
+    plan(
+      `SELECT count(*) FROM invitations WHERE instance_id = @instance AND status = 'pending' AND expires_at <= @now`,
+      params,
+    ),
+    'SEARCH invitations USING COVERING INDEX invitations_status_expires (instance_id=? AND status=? AND expires_at<?)',
+  );
+  t.equal(
+    plan(
+      `SELECT count(*) FROM invitations WHERE instance_id = @instance AND status = 'pending' AND expires_at > @now`,
+      params,
+    ),
+    'SEARCH invitations USING COVERING INDEX invitations_status_expires (instance_id=? AND status=? AND expires_at>?)',
+  );
+  t.equal(
+    plan(
+      `SELECT min(expires_at) FROM invitations WHERE instance_id = @instance AND status = 'pending' AND expires_at > @now`,
+      params,
+    ),
+    'SEARCH invitations USING COVERING INDEX invitations_status_expires (instance_id=? AND status=? AND expires_at>?)',
+  );
 });
 
 t.test('the duplicate check is an index lookup on the instance and the email', async (t) => {
-  const detail = (db.prepare(`EXPLAIN QUERY PLAN ${DUPLICATE_CHECK_SQL}`).all(1, 'ada@example.com', 0) as { detail: string }[])
-    .map((r) => r.detail).join('\n');
-  t.match(detail, /^SEARCH invitations USING COVERING INDEX invitations_status_email \(instance_id=\? AND status=\? AND email_address=\?\)$/);
+  const detail = (
+    db.prepare(`EXPLAIN QUERY PLAN ${DUPLICATE_CHECK_SQL}`).all(1, 'ada@example.com', 0) as { detail: string }[]
+  )
+    .map((r) => r.detail)
+    .join('\n');
+  t.match(
+    detail,
+    /^SEARCH invitations USING COVERING INDEX invitations_status_email \(instance_id=\? AND status=\? AND email_address=\?\)$/,
+  );
 });
 
-t.test('the outbox walks its own index newest first; by recipient, the address index and a sort of its few', async (t) => {
-  const outbox = { ...params, to: 'ada@example.com' };
-  t.equal(plan(OUTBOX_SQL.all.rows, outbox), 'SEARCH invitations USING INDEX invitations_outbox (instance_id=?)');
-  t.equal(plan(OUTBOX_SQL.all.count, outbox), 'SEARCH invitations USING INDEX invitations_outbox (instance_id=?)');
-  t.equal(plan(OUTBOX_SQL.to.rows, outbox),
-    'SEARCH invitations USING INDEX invitations_email (instance_id=? AND email_address=?)\nUSE TEMP B-TREE FOR ORDER BY');
-  t.equal(plan(OUTBOX_SQL.to.count, outbox), 'SEARCH invitations USING INDEX invitations_email (instance_id=? AND email_address=?)');
-});
+t.test(
+  'the outbox walks its own index newest first; by recipient, the address index and a sort of its few',
+  async (t) => {
+    const outbox = { ...params, to: 'ada@example.com' };
+    t.equal(plan(OUTBOX_SQL.all.rows, outbox), 'SEARCH invitations USING INDEX invitations_outbox (instance_id=?)');
+    t.equal(plan(OUTBOX_SQL.all.count, outbox), 'SEARCH invitations USING INDEX invitations_outbox (instance_id=?)');
+    t.equal(
+      plan(OUTBOX_SQL.to.rows, outbox),
+      'SEARCH invitations USING INDEX invitations_email (instance_id=? AND email_address=?)\nUSE TEMP B-TREE FOR ORDER BY',
+    );
+    t.equal(
+      plan(OUTBOX_SQL.to.count, outbox),
+      'SEARCH invitations USING INDEX invitations_email (instance_id=? AND email_address=?)',
+    );
+  },
+);

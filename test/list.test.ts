@@ -1,6 +1,16 @@
 import t from 'tap';
+import { InvitationStore } from '../src/invitations/store.js';
 import {
-  build, call, clerkError, DAY_MS, expectInvitation, instanceOf, invite, JSON_TYPE, setClockOffset, setStoredStatus,
+  build,
+  call,
+  clerkError,
+  DAY_MS,
+  expectInvitation,
+  instanceOf,
+  invite,
+  JSON_TYPE,
+  setClockOffset,
+  setStoredStatus,
 } from './helper.js';
 
 type App = Awaited<ReturnType<typeof build>>;
@@ -14,7 +24,10 @@ async function seed(app: App) {
   const made: Record<string, Inv> = {};
   for (const [i, name] of ['a', 'b', 'c', 'd', 'e'].entries()) {
     setClockOffset(app, i * 1000);
-    made[name] = await invite(app, { email_address: `${name}@example.com`, expires_in_days: name === 'c' ? 1 : 30 - i });
+    made[name] = await invite(app, {
+      email_address: `${name}@example.com`,
+      expires_in_days: name === 'c' ? 1 : 30 - i,
+    });
   }
   await call(app, { method: 'POST', url: `/v1/invitations/${made['b']!['id']}/revoke` });
   setStoredStatus(app, made['d']!['id'], 'accepted');
@@ -40,9 +53,15 @@ t.test('paginated=true answers data and total_count counting every match before 
   t.equal(r.type, JSON_TYPE);
   const body = r.body as { data: Inv[]; total_count: number };
   t.same(Object.keys(body), ['data', 'total_count']);
-  t.same(body.data.map((i) => i['email_address']), ['d@example.com', 'c@example.com']);
+  t.same(
+    body.data.map((i) => i['email_address']),
+    ['d@example.com', 'c@example.com'],
+  );
   t.equal(body.total_count, 4);
-  t.same((await get(app, '?paginated=true&status=revoked')).body, { data: (await get(app, '?status=revoked')).body, total_count: 1 });
+  t.same((await get(app, '?paginated=true&status=revoked')).body, {
+    data: (await get(app, '?status=revoked')).body,
+    total_count: 1,
+  });
   t.same((await get(app, '?paginated=true&query=nobody')).body, { data: [], total_count: 0 });
 });
 
@@ -50,9 +69,15 @@ t.test('without status, revoked invitations are left out and the rest show their
   const app = await build(t);
   await seed(app);
   const r = (await get(app)).body as Inv[];
-  t.same(r.map((i) => [i['email_address'], i['status']]), [
-    ['e@example.com', 'pending'], ['d@example.com', 'accepted'], ['c@example.com', 'expired'], ['a@example.com', 'pending'],
-  ]);
+  t.same(
+    r.map((i) => [i['email_address'], i['status']]),
+    [
+      ['e@example.com', 'pending'],
+      ['d@example.com', 'accepted'],
+      ['c@example.com', 'expired'],
+      ['a@example.com', 'pending'],
+    ],
+  );
 });
 
 t.test('status filters, alone or repeated, match any of the given statuses', async (t) => {
@@ -64,8 +89,13 @@ t.test('status filters, alone or repeated, match any of the given statuses', asy
   t.same(await emails(app, '?status=revoked'), ['b@example.com']);
   t.same(await emails(app, '?status=pending&status=expired'), ['e@example.com', 'c@example.com', 'a@example.com']);
   t.same(await emails(app, '?status=revoked&status=accepted'), ['d@example.com', 'b@example.com']);
-  t.same(await emails(app, '?status=pending&status=accepted&status=revoked&status=expired'),
-    ['e@example.com', 'd@example.com', 'c@example.com', 'b@example.com', 'a@example.com']);
+  t.same(await emails(app, '?status=pending&status=accepted&status=revoked&status=expired'), [
+    'e@example.com',
+    'd@example.com',
+    'c@example.com',
+    'b@example.com',
+    'a@example.com',
+  ]);
   const revoked = ((await get(app, '?status=revoked')).body as Inv[])[0]!;
   t.equal(revoked['revoked'], true);
   t.equal(revoked['url'], undefined, 'a revoked invitation has no url');
@@ -82,8 +112,11 @@ t.test('query matches a case-insensitive substring of the email or an exact id',
   t.same(await emails(app, `?query=${made['e']!['id']}`), ['e@example.com']);
   t.same(await emails(app, `?query=${made['e']!['id'].toLowerCase()}`), [], 'an id matches exactly');
   t.same(await emails(app, `?query=${made['b']!['id']}`), [], 'query still leaves revoked out');
-  t.same(await emails(app, '?query='), ['under_score%@example.org', 'e@example.com', 'd@example.com', 'c@example.com', 'a@example.com'],
-    'an empty query filters nothing');
+  t.same(
+    await emails(app, '?query='),
+    ['under_score%@example.org', 'e@example.com', 'd@example.com', 'c@example.com', 'a@example.com'],
+    'an empty query filters nothing',
+  );
 });
 
 t.test('order_by sorts by each column in either direction, + implied', async (t) => {
@@ -101,7 +134,11 @@ t.test('order_by sorts by each column in either direction, + implied', async (t)
     ['-expires_at', ['a', 'd', 'e', 'c']],
   ];
   for (const [order, want] of cases) {
-    t.same(await emails(app, `?order_by=${order}`), want.map((n) => `${n}@example.com`), order);
+    t.same(
+      await emails(app, `?order_by=${order}`),
+      want.map((n) => `${n}@example.com`),
+      order,
+    );
   }
 });
 
@@ -113,7 +150,11 @@ t.test('limit and offset page the list; Ruby-style limit=10 works and the defaul
   }
   t.equal(((await get(app)).body as Inv[]).length, 10);
   t.equal(((await get(app, '?limit=10')).body as Inv[]).length, 10);
-  t.same(await emails(app, '?limit=3&offset=2&order_by=email_address'), ['u02@example.com', 'u03@example.com', 'u04@example.com']);
+  t.same(await emails(app, '?limit=3&offset=2&order_by=email_address'), [
+    'u02@example.com',
+    'u03@example.com',
+    'u04@example.com',
+  ]);
   t.same(await emails(app, '?offset=11'), ['u00@example.com']);
   t.same(await emails(app, '?offset=500'), []);
   t.equal(((await get(app, '?limit=500')).body as Inv[]).length, 12);
@@ -148,41 +189,64 @@ t.test('a bad limit, offset, status, order_by or paginated answers form_param_va
   ];
   for (const [param, value, expected] of cases) {
     clerkError(t, await get(app, `?${param}=${value}`), 422, {
-      message: 'is invalid', long_message: `${param} is invalid. ${expected}`, code: 'form_param_value_invalid', meta: { param_name: param },
+      message: 'is invalid',
+      long_message: `${param} is invalid. ${expected}`,
+      code: 'form_param_value_invalid',
+      meta: { param_name: param },
     });
   }
   clerkError(t, await get(app, '?status=pending&status=nope'), 422, {
-    message: 'is invalid', long_message: 'status is invalid. Expected one of: pending, accepted, revoked, expired.',
-    code: 'form_param_value_invalid', meta: { param_name: 'status' },
+    message: 'is invalid',
+    long_message: 'status is invalid. Expected one of: pending, accepted, revoked, expired.',
+    code: 'form_param_value_invalid',
+    meta: { param_name: 'status' },
   });
   clerkError(t, await get(app, '?limit=1&limit=2'), 422, {
-    message: 'is invalid', long_message: 'limit is invalid. Expected an integer from 1 to 500.', code: 'form_param_value_invalid',
+    message: 'is invalid',
+    long_message: 'limit is invalid. Expected an integer from 1 to 500.',
+    code: 'form_param_value_invalid',
     meta: { param_name: 'limit' },
   });
 });
 
-t.test('paging with limit and offset never repeats or skips, even within one millisecond, in every order', async (t) => {
-  const app = await build(t);
-  const instance = instanceOf(app);
-  const now = Date.now();
-  for (let i = 0; i < 23; i++) {
-    app.invitations.create(instance.id, now, {
-      email_address: `p${i % 4}@example.com`, public_metadata: {}, redirect_url: null, notify: false,
-      ignore_existing: true, expires_in_days: 1 + (i % 2), template_slug: 'invitation',
-    });
-  }
-  for (const column of ['created_at', 'email_address', 'expires_at']) {
-    for (const sign of ['', '-']) {
-      const all = ((await get(app, '?limit=500')).body as Inv[]).slice();
-      const dir = sign === '-' ? -1 : 1;
-      all.sort((x, y) => dir * (x[column] < y[column] ? -1 : x[column] > y[column] ? 1 : x['id'] < y['id'] ? -1 : 1));
-      const seen: string[] = [];
-      for (let offset = 0; offset < 30; offset += 4) {
-        const page = (await get(app, `?paginated=true&limit=4&offset=${offset}&order_by=${sign}${column}`)).body as { data: Inv[]; total_count: number };
-        t.equal(page.total_count, 23);
-        seen.push(...page.data.map((i) => i['id']));
-      }
-      t.same(seen, all.map((i) => i['id']), `${sign}${column}: pages join into the total order, ties broken by id`);
+t.test(
+  'paging with limit and offset never repeats or skips, even within one millisecond, in every order',
+  async (t) => {
+    const app = await build(t);
+    const instance = instanceOf(app);
+    const invitations = new InvitationStore(app.db);
+    const now = Date.now();
+    for (let i = 0; i < 23; i++) {
+      invitations.create(instance.id, now, {
+        email_address: `p${i % 4}@example.com`,
+        public_metadata: {},
+        redirect_url: null,
+        notify: false,
+        ignore_existing: true,
+        expires_in_days: 1 + (i % 2),
+        template_slug: 'invitation',
+      });
     }
-  }
-});
+    for (const column of ['created_at', 'email_address', 'expires_at']) {
+      for (const sign of ['', '-']) {
+        const all = ((await get(app, '?limit=500')).body as Inv[]).slice();
+        const dir = sign === '-' ? -1 : 1;
+        all.sort((x, y) => dir * (x[column] < y[column] ? -1 : x[column] > y[column] ? 1 : x['id'] < y['id'] ? -1 : 1));
+        const seen: string[] = [];
+        for (let offset = 0; offset < 30; offset += 4) {
+          const page = (await get(app, `?paginated=true&limit=4&offset=${offset}&order_by=${sign}${column}`)).body as {
+            data: Inv[];
+            total_count: number;
+          };
+          t.equal(page.total_count, 23);
+          seen.push(...page.data.map((i) => i['id']));
+        }
+        t.same(
+          seen,
+          all.map((i) => i['id']),
+          `${sign}${column}: pages join into the total order, ties broken by id`,
+        );
+      }
+    }
+  },
+);

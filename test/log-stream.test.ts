@@ -3,10 +3,10 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import t from 'tap';
-import { TurnBufferedStream } from '../src/log-stream.js';
+import { TurnBufferedStream } from '../src/http/log-stream.js';
 
 const run = promisify(execFile);
-const MODULE = fileURLToPath(new URL('../src/log-stream.ts', import.meta.url));
+const MODULE = fileURLToPath(new URL('../src/http/log-stream.ts', import.meta.url));
 
 /** An underlying destination that records each write call. */
 function recorder() {
@@ -50,7 +50,9 @@ t.test('a line logged just before process.exit() still reaches stdout', async (t
     stream.write('first\\n');
     stream.write('last\\n');
     process.exit(3);`;
-  const child = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]).catch((err: unknown) => err);
+  const child = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]).catch(
+    (err: unknown) => err,
+  );
   t.match(child, { code: 3, stdout: 'first\nlast\n' });
 });
 
@@ -65,8 +67,12 @@ t.test('stdout closed by its reader: logging stops, the process goes on', async 
       await new Promise((resolve) => setImmediate(resolve));
     }
     process.stderr.write('still running');`;
-  const { stderr } = await run('sh', ['-c', `"${process.execPath}" --import tsx --input-type=module -e "$SCRIPT" | head -c 0`], {
-    env: { ...process.env, SCRIPT: script },
-  });
+  const { stderr } = await run(
+    'sh',
+    ['-c', `"${process.execPath}" --import tsx --input-type=module -e "$SCRIPT" | head -c 0`],
+    {
+      env: { ...process.env, SCRIPT: script },
+    },
+  );
   t.equal(stderr, 'still running');
 });

@@ -1,13 +1,14 @@
-import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import t, { type Test } from 'tap';
-import { buildApp } from '../src/app.js';
 import { defaultConfig } from '../src/config.js';
+import { digestKey } from '../src/db/instances.js';
 import { migrate, readMigrations, SchemaTooNewError } from '../src/db/migrate.js';
-import { closeDatabase, openDatabase } from '../src/db/open.js';
-import { digestKey } from '../src/plugins/auth.js';
+import { openDatabase } from '../src/db/open.js';
+import { closeDatabase } from '../src/db/transactions.js';
+import { buildApp } from '../src/http/app.js';
 import { call, invite, KEY, OTHER_KEY } from './helper.js';
 
 function tempDir(t: Test): string {
@@ -24,7 +25,10 @@ t.test('a fresh database gets every migration and PRAGMA user_version set to the
   t.teardown(() => db.close());
   const all = readMigrations();
   t.ok(all.length >= 1);
-  t.same(migrate(db), all.map((m) => m.version));
+  t.same(
+    migrate(db),
+    all.map((m) => m.version),
+  );
   t.equal(db.pragma('user_version', { simple: true }), all.at(-1)!.version);
   t.same(tables(db), ['instances', 'invitation_counts', 'invitations', 'users']);
 });
@@ -45,7 +49,13 @@ t.test('only files named <number>-<name>.sql are migrations, applied in numeric 
   writeFileSync(join(dir, 'README.md'), 'not sql');
   writeFileSync(join(dir, 'notes.sql'), 'not a migration');
   const found = readMigrations(dir);
-  t.same(found.map((m) => [m.version, m.name]), [[2, '2-first.sql'], [10, '010-later.sql']]);
+  t.same(
+    found.map((m) => [m.version, m.name]),
+    [
+      [2, '2-first.sql'],
+      [10, '010-later.sql'],
+    ],
+  );
   const db = new Database(':memory:');
   t.teardown(() => db.close());
   t.same(migrate(db, found), [2, 10]);
@@ -55,7 +65,10 @@ t.test('only files named <number>-<name>.sql are migrations, applied in numeric 
 t.test('a failing migration file rolls back whole and leaves user_version at the last good one', async (t) => {
   const dir = tempDir(t);
   writeFileSync(join(dir, '001-good.sql'), 'CREATE TABLE good (x);');
-  writeFileSync(join(dir, '002-bad.sql'), 'CREATE TABLE half (x);\nINSERT INTO good VALUES (1);\nCREATE TABLE broken (;');
+  writeFileSync(
+    join(dir, '002-bad.sql'),
+    'CREATE TABLE half (x);\nINSERT INTO good VALUES (1);\nCREATE TABLE broken (;',
+  );
   const db = new Database(':memory:');
   t.teardown(() => db.close());
   t.throws(() => migrate(db, readMigrations(dir)), /syntax error/);
@@ -74,7 +87,8 @@ t.test('a database newer than the migrations is refused with a clear message', a
   t.throws(() => migrate(db), new SchemaTooNewError(latest + 5, latest));
   t.throws(() => migrate(db), {
     name: 'SchemaTooNewError',
-    message: `database schema version ${latest + 5} is newer than this version of clerk-invitations-mock understands (${latest}); ` +
+    message:
+      `database schema version ${latest + 5} is newer than this version of clerk-invitations-mock understands (${latest}); ` +
       'upgrade clerk-invitations-mock or point DATABASE_PATH at another file',
   });
 });
@@ -84,7 +98,10 @@ t.test('start-up refuses a newer database file and leaves it untouched', async (
   const db = new Database(path);
   db.pragma('user_version = 999');
   db.close();
-  await t.rejects(buildApp(defaultConfig({ databasePath: path })), { name: 'SchemaTooNewError', message: /version 999 is newer/ });
+  await t.rejects(buildApp(defaultConfig({ databasePath: path })), {
+    name: 'SchemaTooNewError',
+    message: /version 999 is newer/,
+  });
   const again = new Database(path);
   t.equal(again.pragma('user_version', { simple: true }), 999);
   t.same(tables(again), []);
@@ -130,55 +147,88 @@ t.test('two apps on one database file share the duplicate rule', async (t) => {
   t.equal((r.body as { errors: { code: string }[] }).errors[0]?.code, 'duplicate_record');
 });
 
-t.test('migration 004 moves the outbox into the invitations: same emails, ids and order; nothing else changes', async (t) => {
-  const path = join(tempDir(t), 'v3.db');
-  const old = new Database(path);
-  migrate(old, readMigrations().filter((m) => m.version <= 3));
-  old.prepare('INSERT INTO instances (id, key_digest, created_at) VALUES (1, ?, 0), (2, ?, 0)').run(digestKey(KEY), digestKey(OTHER_KEY));
-  const insert = old.prepare(`INSERT INTO invitations (instance_id, id, email_address, status, template_slug, notify, ticket,
+t.test(
+  'migration 004 moves the outbox into the invitations: same emails, ids and order; nothing else changes',
+  async (t) => {
+    const path = join(tempDir(t), 'v3.db');
+    const old = new Database(path);
+    migrate(
+      old,
+      readMigrations().filter((m) => m.version <= 3),
+    );
+    old
+      .prepare('INSERT INTO instances (id, key_digest, created_at) VALUES (1, ?, 0), (2, ?, 0)')
+      .run(digestKey(KEY), digestKey(OTHER_KEY));
+    const insert =
+      old.prepare(`INSERT INTO invitations (instance_id, id, email_address, status, template_slug, notify, ticket,
     redirect_url, expires_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const email = old.prepare(`INSERT INTO emails (instance_id, id, to_email_address, template_slug, invitation_id, url, redirect_url, created_at)
+    const email =
+      old.prepare(`INSERT INTO emails (instance_id, id, to_email_address, template_slug, invitation_id, url, redirect_url, created_at)
     VALUES (?, ?, ?, ?, ?, 'http://old.example/v1/tickets/accept?ticket=x', ?, ?)`);
-  const ticket = (n: number) => `${String(n).padStart(2, '0')}${'t'.repeat(41)}`;
-  const far = 4_000_000_000_000;
-  // Two sent at the same instant (a bulk): the one written later is listed first.
-  const rows: [number, string, string, string, string, number, string | null, number][] = [
-    [1, 'inv_a', 'a@example.com', 'pending', 'invitation', 1, null, 1000],
-    [1, 'inv_b', 'b@example.com', 'accepted', 'waitlist_invitation', 1, 'https://app.example.com/in', 2000],
-    [1, 'inv_c', 'c@example.com', 'pending', 'invitation', 1, null, 2000],
-    [1, 'inv_d', 'd@example.com', 'pending', 'invitation', 0, null, 3000],
-    [2, 'inv_e', 'e@example.com', 'revoked', 'invitation', 1, null, 1500],
-  ];
-  rows.forEach(([instance, id, address, status, slug, notify, redirect, at], n) => {
-    insert.run(instance, id, address, status, slug, notify, ticket(n), redirect, far, at, at);
-    if (notify) email.run(instance, `ema_${id}`, address, slug, id, redirect, at);
-  });
-  const listVersion = old.prepare('SELECT instance_id, status, n, changes FROM invitation_counts ORDER BY 1, 2').all();
-  old.close();
+    const ticket = (n: number) => `${String(n).padStart(2, '0')}${'t'.repeat(41)}`;
+    const far = 4_000_000_000_000;
+    // Two sent at the same instant (a bulk): the one written later is listed first.
+    const rows: [number, string, string, string, string, number, string | null, number][] = [
+      [1, 'inv_a', 'a@example.com', 'pending', 'invitation', 1, null, 1000],
+      [1, 'inv_b', 'b@example.com', 'accepted', 'waitlist_invitation', 1, 'https://app.example.com/in', 2000],
+      [1, 'inv_c', 'c@example.com', 'pending', 'invitation', 1, null, 2000],
+      [1, 'inv_d', 'd@example.com', 'pending', 'invitation', 0, null, 3000],
+      [2, 'inv_e', 'e@example.com', 'revoked', 'invitation', 1, null, 1500],
+    ];
+    rows.forEach(([instance, id, address, status, slug, notify, redirect, at], n) => {
+      insert.run(instance, id, address, status, slug, notify, ticket(n), redirect, far, at, at);
+      if (notify) email.run(instance, `ema_${id}`, address, slug, id, redirect, at);
+    });
+    const listVersion = old
+      .prepare('SELECT instance_id, status, n, changes FROM invitation_counts ORDER BY 1, 2')
+      .all();
+    old.close();
 
-  const app = await buildApp(defaultConfig({ databasePath: path }));
-  t.teardown(() => app.close());
-  t.same(tables(app.db), ['instances', 'invitation_counts', 'invitations', 'users']);
-  t.same(app.db.prepare('SELECT instance_id, status, n, changes FROM invitation_counts ORDER BY 1, 2').all(), listVersion,
-    'counts and list versions are untouched');
-  const sent = (id: string, address: string, slug: string, redirect: string | null, at: number, n: number) => ({
-    object: 'email', id: `ema_${id}`, to_email_address: address, template_slug: slug, invitation_id: id,
-    url: `http://localhost:4010/v1/tickets/accept?ticket=${ticket(n)}`, redirect_url: redirect, created_at: at,
-  });
-  const r = await call(app, { method: 'GET', url: '/_emulator/emails' });
-  t.same({ status: r.status, type: r.type, body: r.body }, {
-    status: 200, type: 'application/json',
-    body: {
-      data: [
-        sent('inv_c', 'c@example.com', 'invitation', null, 2000, 2),
-        sent('inv_b', 'b@example.com', 'waitlist_invitation', 'https://app.example.com/in', 2000, 1),
-        sent('inv_a', 'a@example.com', 'invitation', null, 1000, 0),
-      ],
-      total_count: 3,
-    },
-  });
-  t.same((await call(app, { method: 'GET', url: '/_emulator/emails', key: OTHER_KEY })).body,
-    { data: [sent('inv_e', 'e@example.com', 'invitation', null, 1500, 4)], total_count: 1 });
-  const all = (await call(app, { method: 'GET', url: '/v1/invitations?status=pending&status=accepted&status=revoked' })).body as { id: string }[];
-  t.same(all.map((i) => i.id), ['inv_d', 'inv_c', 'inv_b', 'inv_a'], 'every invitation is still there');
-});
+    const app = await buildApp(defaultConfig({ databasePath: path }));
+    t.teardown(() => app.close());
+    t.same(tables(app.db), ['instances', 'invitation_counts', 'invitations', 'users']);
+    t.same(
+      app.db.prepare('SELECT instance_id, status, n, changes FROM invitation_counts ORDER BY 1, 2').all(),
+      listVersion,
+      'counts and list versions are untouched',
+    );
+    const sent = (id: string, address: string, slug: string, redirect: string | null, at: number, n: number) => ({
+      object: 'email',
+      id: `ema_${id}`,
+      to_email_address: address,
+      template_slug: slug,
+      invitation_id: id,
+      url: `http://localhost:4010/v1/tickets/accept?ticket=${ticket(n)}`,
+      redirect_url: redirect,
+      created_at: at,
+    });
+    const r = await call(app, { method: 'GET', url: '/_emulator/emails' });
+    t.same(
+      { status: r.status, type: r.type, body: r.body },
+      {
+        status: 200,
+        type: 'application/json',
+        body: {
+          data: [
+            sent('inv_c', 'c@example.com', 'invitation', null, 2000, 2),
+            sent('inv_b', 'b@example.com', 'waitlist_invitation', 'https://app.example.com/in', 2000, 1),
+            sent('inv_a', 'a@example.com', 'invitation', null, 1000, 0),
+          ],
+          total_count: 3,
+        },
+      },
+    );
+    t.same((await call(app, { method: 'GET', url: '/_emulator/emails', key: OTHER_KEY })).body, {
+      data: [sent('inv_e', 'e@example.com', 'invitation', null, 1500, 4)],
+      total_count: 1,
+    });
+    const all = (
+      await call(app, { method: 'GET', url: '/v1/invitations?status=pending&status=accepted&status=revoked' })
+    ).body as { id: string }[];
+    t.same(
+      all.map((i) => i.id),
+      ['inv_d', 'inv_c', 'inv_b', 'inv_a'],
+      'every invitation is still there',
+    );
+  },
+);

@@ -1,13 +1,17 @@
 import { join } from 'node:path';
 import t from 'tap';
-import { spawnCli, type CliProcess } from './cli-process.js';
+import { type CliProcess, spawnCli } from './cli-process.js';
 import { KEY } from './helper.js';
 
 // Two server processes on one database file (WAL, busy_timeout): writers wait for each other, so no
 // SQLITE_BUSY reaches a client and the duplicate checks hold across processes. MULTI_PROCESS_EMAILS scales it.
 const EMAILS = Number(process.env['MULTI_PROCESS_EMAILS'] ?? 20);
 
-interface Answer { status: number; code: string | undefined; body: any }
+interface Answer {
+  status: number;
+  code: string | undefined;
+  body: any;
+}
 
 const send = async (server: CliProcess, method: string, path: string, body?: unknown): Promise<Answer> => {
   const res = await fetch(server.url + path, {
@@ -31,26 +35,51 @@ t.test('two processes sharing one database file: no 5xx and one pending invitati
     return answers;
   };
 
-  const created = await Promise.all(emails.map((email_address) =>
-    run(servers.map((s) => send(s, 'POST', '/v1/invitations', { email_address })))));
-  t.ok(created.every((answers) => answers.filter((x) => x.status === 200).length === 1), 'each email: exactly one create succeeded');
-  t.ok(created.flat().every((x) => x.status === 200 || x.code === 'duplicate_record'), 'the others are duplicate_record');
+  const created = await Promise.all(
+    emails.map((email_address) => run(servers.map((s) => send(s, 'POST', '/v1/invitations', { email_address })))),
+  );
+  t.ok(
+    created.every((answers) => answers.filter((x) => x.status === 200).length === 1),
+    'each email: exactly one create succeeded',
+  );
+  t.ok(
+    created.flat().every((x) => x.status === 200 || x.code === 'duplicate_record'),
+    'the others are duplicate_record',
+  );
 
-  const second = await Promise.all(created.map(async (answers, i) => {
-    const id = answers.find((x) => x.status === 200)!.body.id as string;
-    const revokes = run(servers.map((s) => send(s, 'POST', `/v1/invitations/${id}/revoke`)));
-    const creates = run([a, b].map((s) => send(s, 'POST', '/v1/invitations', { email_address: emails[i] })));
-    return { revokes: await revokes, creates: await creates };
-  }));
-  t.ok(second.every(({ revokes }) => revokes.filter((x) => x.status === 200).length === 1), 'each invitation: exactly one revoke succeeded');
-  t.ok(second.every(({ revokes }) => revokes.every((x) => x.status === 200 || x.code === 'invitation_already_revoked')), 'the others are already_revoked');
+  const second = await Promise.all(
+    created.map(async (answers, i) => {
+      const id = answers.find((x) => x.status === 200)!.body.id as string;
+      const revokes = run(servers.map((s) => send(s, 'POST', `/v1/invitations/${id}/revoke`)));
+      const creates = run([a, b].map((s) => send(s, 'POST', '/v1/invitations', { email_address: emails[i] })));
+      return { revokes: await revokes, creates: await creates };
+    }),
+  );
+  t.ok(
+    second.every(({ revokes }) => revokes.filter((x) => x.status === 200).length === 1),
+    'each invitation: exactly one revoke succeeded',
+  );
+  t.ok(
+    second.every(({ revokes }) => revokes.every((x) => x.status === 200 || x.code === 'invitation_already_revoked')),
+    'the others are already_revoked',
+  );
 
-  const third = await Promise.all(emails.map((email_address) => run(servers.map((s) => send(s, 'POST', '/v1/invitations', { email_address })))));
-  t.ok(emails.every((_, i) => [...second[i]!.creates, ...third[i]!].filter((x) => x.status === 200).length === 1),
-    'each email: exactly one create succeeded after the revoke');
+  const third = await Promise.all(
+    emails.map((email_address) => run(servers.map((s) => send(s, 'POST', '/v1/invitations', { email_address })))),
+  );
+  t.ok(
+    emails.every((_, i) => [...second[i]!.creates, ...third[i]!].filter((x) => x.status === 200).length === 1),
+    'each email: exactly one create succeeded after the revoke',
+  );
 
-  t.same(all.filter((x) => x.status >= 500).map((x) => x.body), [], 'no 5xx, SQLITE_BUSY included');
-  const lists = await Promise.all([a, b].map((s) => send(s, 'GET', '/v1/invitations?status=pending&limit=500&order_by=email_address')));
+  t.same(
+    all.filter((x) => x.status >= 500).map((x) => x.body),
+    [],
+    'no 5xx, SQLITE_BUSY included',
+  );
+  const lists = await Promise.all(
+    [a, b].map((s) => send(s, 'GET', '/v1/invitations?status=pending&limit=500&order_by=email_address')),
+  );
   const pending = lists[0]!.body.map((inv: { email_address: string }) => inv.email_address);
   t.same(pending, [...emails].sort(), 'exactly one pending invitation per email');
   // Links differ (each process builds them from its own port); everything else is the same row.
@@ -62,7 +91,7 @@ t.test('two processes sharing one database file: no 5xx and one pending invitati
   t.same(await Promise.all([a.exited, b.exited]), [0, 0], 'both stop cleanly');
 });
 
-t.test('two processes sharing one database file see each other\'s clock changes at once', async (t) => {
+t.test("two processes sharing one database file see each other's clock changes at once", async (t) => {
   const file = join(t.testdir(), 'clock.db');
   const [a, b] = await Promise.all([spawnCli(t, ['--db', file]), spawnCli(t, ['--db', file])]);
   // b has seen the key before the change, so nothing it remembers about the key may hide the new offset.

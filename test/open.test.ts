@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import t from 'tap';
-import { closeDatabase, openDatabase, type DB } from '../src/db/open.js';
+import { type DB, openDatabase } from '../src/db/open.js';
+import { closeDatabase } from '../src/db/transactions.js';
 
 const settings = (db: DB) => ({
   journal_mode: db.pragma('journal_mode', { simple: true }),
@@ -16,7 +17,13 @@ t.test('a database file: WAL, NORMAL sync, a checkpoint every 10,000 frames, 2 M
   const db = openDatabase(join(t.testdir(), 'emulator.db'));
   t.teardown(() => closeDatabase(db));
   t.same(settings(db), {
-    journal_mode: 'wal', synchronous: 1, wal_autocheckpoint: 10000, temp_store: 2, cache_size: -2000, foreign_keys: 1, busy_timeout: 5000,
+    journal_mode: 'wal',
+    synchronous: 1,
+    wal_autocheckpoint: 10000,
+    temp_store: 2,
+    cache_size: -2000,
+    foreign_keys: 1,
+    busy_timeout: 5000,
   });
 });
 
@@ -24,6 +31,12 @@ t.test(':memory: keeps its memory journal (its pages are never evicted, whatever
   const db = openDatabase(':memory:');
   t.teardown(() => closeDatabase(db));
   t.same(settings(db), {
-    journal_mode: 'memory', synchronous: 2, wal_autocheckpoint: 1000, temp_store: 2, cache_size: -2000, foreign_keys: 1, busy_timeout: 5000,
+    journal_mode: 'memory',
+    synchronous: 2,
+    wal_autocheckpoint: 1000,
+    temp_store: 2,
+    cache_size: -2000,
+    foreign_keys: 1,
+    busy_timeout: 5000,
   });
 });

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import yaml from 'yaml';
-import { OPENAPI_PATH } from '../src/plugins/docs.js';
+import { OPENAPI_PATH } from '../src/http/docs.js';
 
 interface MediaType {
   schema?: unknown;
@@ -32,15 +32,24 @@ export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 
 /** "METHOD /path/{param}" for every operation in the document. */
 export const documentedOperations = (): string[] =>
   Object.entries(openapi.paths).flatMap(([path, item]) =>
-    Object.keys(item).filter((m) => HTTP_METHODS.includes(m)).map((m) => `${m.toUpperCase()} ${path}`));
+    Object.keys(item)
+      .filter((m) => HTTP_METHODS.includes(m))
+      .map((m) => `${m.toUpperCase()} ${path}`),
+  );
 
 /** Fastify's "/v1/invitations/:invitation_id" as OpenAPI's "/v1/invitations/{invitation_id}". */
 export const openapiPath = (fastifyUrl: string): string => fastifyUrl.replace(/:([A-Za-z_]+)/g, '{$1}');
 
 /** What a path the server has no route for may answer (see the document's "Limits and errors"). */
 const UNROUTED: Record<string, string> = {
-  '400': 'UnroutedBadRequest', '401': 'Unauthorized', '404': 'RouteNotFound', '405': 'MethodNotAllowed',
-  '413': 'PayloadTooLarge', '414': 'UrlTooLong', '431': 'HeaderFieldsTooLarge', '500': 'InternalError',
+  '400': 'UnroutedBadRequest',
+  '401': 'Unauthorized',
+  '404': 'RouteNotFound',
+  '405': 'MethodNotAllowed',
+  '413': 'PayloadTooLarge',
+  '414': 'UrlTooLong',
+  '431': 'HeaderFieldsTooLarge',
+  '500': 'InternalError',
   '503': 'ServiceUnavailable',
 };
 
@@ -50,8 +59,14 @@ const COMPONENTS = 'openapi-components';
 const rewriteRefs = (v: unknown): unknown => {
   if (Array.isArray(v)) return v.map(rewriteRefs);
   if (v === null || typeof v !== 'object') return v;
-  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k,
-    k === '$ref' && typeof x === 'string' ? x.replace('#/components/schemas/', `${COMPONENTS}#/$defs/`) : rewriteRefs(x)]));
+  return Object.fromEntries(
+    Object.entries(v).map(([k, x]) => [
+      k,
+      k === '$ref' && typeof x === 'string'
+        ? x.replace('#/components/schemas/', `${COMPONENTS}#/$defs/`)
+        : rewriteRefs(x),
+    ]),
+  );
 };
 
 const ajv = new Ajv2020({ allErrors: true, strictTypes: false });
@@ -64,7 +79,10 @@ const compiled = new Map<string, ValidateFunction>();
 /** A validator for a schema found at a place in the document; compiled once. */
 export function validatorFor(where: string, schema: unknown): ValidateFunction {
   let v = compiled.get(where);
-  if (!v) compiled.set(where, (v = ajv.compile(rewriteRefs(schema) as object)));
+  if (!v) {
+    v = ajv.compile(rewriteRefs(schema) as object);
+    compiled.set(where, v);
+  }
   return v;
 }
 
@@ -105,7 +123,8 @@ export function responseProblems(x: Exchange): string[] {
   const response = resolve(documented);
   const problems: string[] = [];
   for (const [header, spec] of Object.entries(response.headers ?? {})) {
-    if (spec.required && x.headers[header.toLowerCase()] === undefined) problems.push(`${name} ${x.status}: no ${header} header`);
+    if (spec.required && x.headers[header.toLowerCase()] === undefined)
+      problems.push(`${name} ${x.status}: no ${header} header`);
   }
   const type = x.headers['content-type'] as string | undefined;
   const media = Object.keys(response.content ?? {});
@@ -114,7 +133,8 @@ export function responseProblems(x: Exchange): string[] {
     return problems;
   }
   const key = media.find((m) => type === m || (m.startsWith('text/') && type === `${m}; charset=utf-8`));
-  if (key === undefined) return [...problems, `${name} ${x.status}: Content-Type ${type} is not one of ${media.join(', ')}`];
+  if (key === undefined)
+    return [...problems, `${name} ${x.status}: Content-Type ${type} is not one of ${media.join(', ')}`];
   if (x.method === 'HEAD' || x.body === undefined) return problems;
   let body: unknown = x.body;
   if (key === 'application/json') {

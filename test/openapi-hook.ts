@@ -2,7 +2,7 @@
 // server, including frameworkErrors answers, which Fastify sends without running any hook.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { isDocsRoute } from '../src/plugins/docs.js';
+import { isDocsRoute } from '../src/http/docs.js';
 import { responseProblems } from './openapi-check.js';
 
 interface Failing {
@@ -27,8 +27,18 @@ export function checkAgainstOpenapi(t: Failing, app: FastifyInstance): void {
     hooked.add(reply.raw);
     const route = request.routeOptions.url;
     if (route !== undefined && isDocsRoute(route)) return payload;
-    const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString() : payload == null ? '' : undefined;
-    report(t, responseProblems({ method: request.method, route, status: reply.statusCode, headers: reply.getHeaders(), body }));
+    const body =
+      typeof payload === 'string'
+        ? payload
+        : Buffer.isBuffer(payload)
+          ? payload.toString()
+          : payload == null
+            ? ''
+            : undefined;
+    report(
+      t,
+      responseProblems({ method: request.method, route, status: reply.statusCode, headers: reply.getHeaders(), body }),
+    );
     return payload;
   });
   app.server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => watchUnhooked(t, req, res));
@@ -38,7 +48,16 @@ export function checkAgainstOpenapi(t: Failing, app: FastifyInstance): void {
 export function checkInjected(app: FastifyInstance, res: LightMyRequestResponse): void {
   const t = checkers.get(app);
   if (t === undefined || hooked.has(res.raw.res)) return;
-  report(t, responseProblems({ method: res.raw.req.method ?? 'GET', route: undefined, status: res.statusCode, headers: res.headers, body: res.body }));
+  report(
+    t,
+    responseProblems({
+      method: res.raw.req.method ?? 'GET',
+      route: undefined,
+      status: res.statusCode,
+      headers: res.headers,
+      body: res.body,
+    }),
+  );
 }
 
 /** On a listening server, records what is written so that a response no hook saw is checked when it ends. */
@@ -51,7 +70,9 @@ function watchUnhooked(t: Failing, req: IncomingMessage, res: ServerResponse): v
   const { writeHead, write, end } = res;
   res.writeHead = ((status: number, ...rest: unknown[]) => {
     // Headers given to writeHead itself (as Fastify does) are not in getHeaders().
-    const given = rest.find((r) => typeof r === 'object' && r !== null && !Array.isArray(r)) as Record<string, unknown> | undefined;
+    const given = rest.find((r) => typeof r === 'object' && r !== null && !Array.isArray(r)) as
+      | Record<string, unknown>
+      | undefined;
     for (const [name, value] of Object.entries(given ?? {})) headers[name.toLowerCase()] = value;
     return writeHead.apply(res, [status, ...rest] as never);
   }) as typeof res.writeHead;
@@ -62,10 +83,16 @@ function watchUnhooked(t: Failing, req: IncomingMessage, res: ServerResponse): v
   res.end = ((...args: unknown[]) => {
     keep(args[0]);
     if (!hooked.has(res)) {
-      report(t, responseProblems({
-        method: req.method ?? 'GET', route: undefined, status: res.statusCode,
-        headers: { ...res.getHeaders(), ...headers }, body: Buffer.concat(chunks).toString(),
-      }));
+      report(
+        t,
+        responseProblems({
+          method: req.method ?? 'GET',
+          route: undefined,
+          status: res.statusCode,
+          headers: { ...res.getHeaders(), ...headers },
+          body: Buffer.concat(chunks).toString(),
+        }),
+      );
     }
     return end.apply(res, args as never);
   }) as typeof res.end;

@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import t from 'tap';
 import { readMigrations } from '../src/db/migrate.js';
 import { startEmulator } from '../src/index.js';
@@ -10,7 +10,11 @@ const KEY = 'sk_test_persistence';
 const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
 
 async function create(url: string, email: string): Promise<Record<string, unknown>> {
-  const res = await fetch(`${url}/v1/invitations`, { method: 'POST', headers, body: JSON.stringify({ email_address: email }) });
+  const res = await fetch(`${url}/v1/invitations`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ email_address: email }),
+  });
   if (res.status !== 200) throw new Error(`create failed: ${res.status} ${await res.text()}`);
   return (await res.json()) as Record<string, unknown>;
 }
@@ -28,7 +32,11 @@ t.test('with a file database, invitations survive closing and starting again', a
 
   const second = await startEmulator({ databasePath, secretKey: KEY, publicUrl: 'http://localhost:4010' });
   t.teardown(() => second.close());
-  t.same(await list(second.url), { status: 200, type: 'application/json', body: { data: [invitation], total_count: 1 } });
+  t.same(await list(second.url), {
+    status: 200,
+    type: 'application/json',
+    body: { data: [invitation], total_count: 1 },
+  });
 });
 
 t.test('the command closes a file database cleanly on SIGTERM and finds its data on the next start', async (t) => {
@@ -45,7 +53,11 @@ t.test('the command closes a file database cleanly on SIGTERM and finds its data
 
   const second = await startCli(args);
   t.teardown(() => void second.child.kill('SIGKILL'));
-  t.same(await list(second.url), { status: 200, type: 'application/json', body: { data: [invitation], total_count: 1 } });
+  t.same(await list(second.url), {
+    status: 200,
+    type: 'application/json',
+    body: { data: [invitation], total_count: 1 },
+  });
   second.child.kill('SIGTERM');
   t.equal((await second.exited).code, 0);
 });
@@ -58,8 +70,11 @@ t.test('a database written by a newer schema refuses to start with one line', as
   const r = await runCli(['--db', db, '--port', '0']);
   const known = readMigrations().at(-1)?.version;
   t.same(r, {
-    code: 1, signal: null, stdout: '',
-    stderr: 'clerk-invitations-mock: database schema version 999 is newer than this version of clerk-invitations-mock ' +
+    code: 1,
+    signal: null,
+    stdout: '',
+    stderr:
+      'clerk-invitations-mock: database schema version 999 is newer than this version of clerk-invitations-mock ' +
       `understands (${known}); upgrade clerk-invitations-mock or point DATABASE_PATH at another file\n`,
   });
 });

@@ -8,40 +8,67 @@ t.test('reset empties only the calling instance and returns the counts', async (
   await invite(app, { email_address: 'c@example.com' }, OTHER_KEY);
 
   const r = await call(app, { method: 'POST', url: '/_emulator/reset' });
-  t.same({ status: r.status, type: r.type, body: r.body }, {
-    status: 200, type: 'application/json',
-    body: { object: 'reset', invitations: 2, users: 0, emails: 1, clock_reset: false },
-  });
+  t.same(
+    { status: r.status, type: r.type, body: r.body },
+    {
+      status: 200,
+      type: 'application/json',
+      body: { object: 'reset', invitations: 2, users: 0, emails: 1, clock_reset: false },
+    },
+  );
 
   const mine = await call(app, { method: 'GET', url: '/v1/invitations' });
   t.same(mine.body, []);
   const theirs = await call(app, { method: 'GET', url: '/v1/invitations', key: OTHER_KEY });
-  t.same((theirs.body as { email_address: string }[]).map((i) => i.email_address), ['c@example.com']);
+  t.same(
+    (theirs.body as { email_address: string }[]).map((i) => i.email_address),
+    ['c@example.com'],
+  );
 });
 
-t.test('reset also empties users and the outbox and returns the clock to real time, for that instance only', async (t) => {
-  const app = await build(t);
-  for (const key of [undefined, OTHER_KEY]) {
-    const k = key ? { key } : {};
-    await call(app, { method: 'POST', url: '/_emulator/users', payload: { email_address: 'user@example.com' }, ...k });
-    const inv = await invite(app, { email_address: 'ada@example.com' }, key);
-    await call(app, { method: 'POST', url: `/_emulator/invitations/${inv.id}/accept`, ...k });
-    await call(app, { method: 'POST', url: '/_emulator/clock', payload: { advance_ms: 3_600_000 }, ...k });
-  }
-  const r = await call(app, { method: 'POST', url: '/_emulator/reset' });
-  t.same(r.body, { object: 'reset', invitations: 1, users: 2, emails: 1, clock_reset: true });
+t.test(
+  'reset also empties users and the outbox and returns the clock to real time, for that instance only',
+  async (t) => {
+    const app = await build(t);
+    for (const key of [undefined, OTHER_KEY]) {
+      const k = key ? { key } : {};
+      await call(app, {
+        method: 'POST',
+        url: '/_emulator/users',
+        payload: { email_address: 'user@example.com' },
+        ...k,
+      });
+      const inv = await invite(app, { email_address: 'ada@example.com' }, key);
+      await call(app, { method: 'POST', url: `/_emulator/invitations/${inv.id}/accept`, ...k });
+      await call(app, { method: 'POST', url: '/_emulator/clock', payload: { advance_ms: 3_600_000 }, ...k });
+    }
+    const r = await call(app, { method: 'POST', url: '/_emulator/reset' });
+    t.same(r.body, { object: 'reset', invitations: 1, users: 2, emails: 1, clock_reset: true });
 
-  t.same((await call(app, { method: 'GET', url: '/_emulator/users' })).body, { data: [], total_count: 0 });
-  t.same((await call(app, { method: 'GET', url: '/_emulator/emails' })).body, { data: [], total_count: 0 });
-  t.equal(((await call(app, { method: 'GET', url: '/_emulator/clock' })).body as { offset_ms: number }).offset_ms, 0);
+    t.same((await call(app, { method: 'GET', url: '/_emulator/users' })).body, { data: [], total_count: 0 });
+    t.same((await call(app, { method: 'GET', url: '/_emulator/emails' })).body, { data: [], total_count: 0 });
+    t.equal(((await call(app, { method: 'GET', url: '/_emulator/clock' })).body as { offset_ms: number }).offset_ms, 0);
 
-  t.equal(((await call(app, { method: 'GET', url: '/_emulator/users', key: OTHER_KEY })).body as { total_count: number }).total_count, 2);
-  t.equal(((await call(app, { method: 'GET', url: '/_emulator/emails', key: OTHER_KEY })).body as { total_count: number }).total_count, 1);
-  t.equal(((await call(app, { method: 'GET', url: '/_emulator/clock', key: OTHER_KEY })).body as { offset_ms: number }).offset_ms, 3_600_000);
+    t.equal(
+      ((await call(app, { method: 'GET', url: '/_emulator/users', key: OTHER_KEY })).body as { total_count: number })
+        .total_count,
+      2,
+    );
+    t.equal(
+      ((await call(app, { method: 'GET', url: '/_emulator/emails', key: OTHER_KEY })).body as { total_count: number })
+        .total_count,
+      1,
+    );
+    t.equal(
+      ((await call(app, { method: 'GET', url: '/_emulator/clock', key: OTHER_KEY })).body as { offset_ms: number })
+        .offset_ms,
+      3_600_000,
+    );
 
-  const again = await call(app, { method: 'POST', url: '/_emulator/reset' });
-  t.same(again.body, { object: 'reset', invitations: 0, users: 0, emails: 0, clock_reset: false });
-});
+    const again = await call(app, { method: 'POST', url: '/_emulator/reset' });
+    t.same(again.body, { object: 'reset', invitations: 0, users: 0, emails: 0, clock_reset: false });
+  },
+);
 
 t.test('after a reset the old links are dead and the emails free', async (t) => {
   const app = await build(t);

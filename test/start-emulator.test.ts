@@ -9,7 +9,10 @@ t.test('startEmulator serves @clerk/backend on a free port with a fresh key', as
   t.match(emulator.secretKey, /^sk_test_[0-9a-f]{32}$/);
 
   const clerk = createClerkClient({ secretKey: emulator.secretKey, apiUrl: emulator.url });
-  const created = await clerk.invitations.createInvitation({ emailAddress: 'ada@example.com', publicMetadata: { role: 'admin' } });
+  const created = await clerk.invitations.createInvitation({
+    emailAddress: 'ada@example.com',
+    publicMetadata: { role: 'admin' },
+  });
   t.equal(created.emailAddress, 'ada@example.com');
   t.equal(created.status, 'pending');
   t.same(created.publicMetadata, { role: 'admin' });
@@ -35,17 +38,23 @@ t.test('two emulators are independent, and a given key in locked mode is the one
 });
 
 t.test('startEmulator refuses a malformed key or one outside the locked list', async (t) => {
-  await t.rejects(startEmulator({ secretKey: 'pk_test_x' }),
-    new ConfigError('secretKey: must be a key of the form sk_test_… or sk_live_…'));
-  await t.rejects(startEmulator({ secretKey: 'sk_test_x', secretKeys: ['sk_test_y'] }),
-    new ConfigError('secretKey: must be one of secretKeys when secretKeys is set (locked mode)'));
+  await t.rejects(
+    startEmulator({ secretKey: 'pk_test_x' }),
+    new ConfigError('secretKey: must be a key of the form sk_test_… or sk_live_…'),
+  );
+  await t.rejects(
+    startEmulator({ secretKey: 'sk_test_x', secretKeys: ['sk_test_y'] }),
+    new ConfigError('secretKey: must be one of secretKeys when secretKeys is set (locked mode)'),
+  );
 });
 
 t.test('buildApp from the package entry answers inject without listening', async (t) => {
   const app = await buildApp(defaultConfig());
   t.teardown(() => app.close());
   const res = await app.inject({ method: 'GET', url: '/_emulator/health' });
-  t.same({ status: res.statusCode, type: res.headers['content-type'], body: res.json() },
-    { status: 200, type: 'application/json', body: { status: 'ok' } });
+  t.same(
+    { status: res.statusCode, type: res.headers['content-type'], body: res.json() },
+    { status: 200, type: 'application/json', body: { status: 'ok' } },
+  );
   t.equal(app.server.listening, false);
 });

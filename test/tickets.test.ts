@@ -3,7 +3,10 @@ import { renderPage } from '../src/emulator/pages.js';
 import { build, call, invite, OTHER_KEY } from './helper.js';
 
 const ticketOf = (url: string): string => new URL(url).searchParams.get('ticket') as string;
-const path = (url: string): string => { const u = new URL(url); return u.pathname + u.search; };
+const path = (url: string): string => {
+  const u = new URL(url);
+  return u.pathname + u.search;
+};
 const open = (app: Parameters<typeof call>[0], url: string) => call(app, { method: 'GET', url, key: null });
 const HTML = 'text/html; charset=utf-8';
 
@@ -31,23 +34,32 @@ t.test('opening the link without a redirect_url accepts it and shows a page', as
   t.ok(accepted.updated_at >= inv.updated_at);
   const users = await call(app, { method: 'GET', url: '/_emulator/users' });
   const [user] = (users.body as any).data;
-  t.same({ total: (users.body as any).total_count, email: user.email_address, meta: user.public_metadata }, { total: 1, email: 'ada@example.com', meta: { plan: 'pro' } });
+  t.same(
+    { total: (users.body as any).total_count, email: user.email_address, meta: user.public_metadata },
+    { total: 1, email: 'ada@example.com', meta: { plan: 'pro' } },
+  );
 });
 
-t.test('with a redirect_url the link answers 303 with __clerk_ticket appended, keeping query and fragment', async (t) => {
-  const app = await build(t);
-  const cases: [string, (ticket: string) => string][] = [
-    ['https://app.example.com/sign-up', (k) => `https://app.example.com/sign-up?__clerk_ticket=${k}`],
-    ['https://app.example.com/sign-up?next=%2Fhome&a=b+c', (k) => `https://app.example.com/sign-up?next=%2Fhome&a=b+c&__clerk_ticket=${k}`],
-    ['http://localhost:3000/x?#frag', (k) => `http://localhost:3000/x?__clerk_ticket=${k}#frag`],
-  ];
-  for (const [i, [redirect, expected]] of cases.entries()) {
-    const inv = await invite(app, { email_address: `u${i}@example.com`, redirect_url: redirect });
-    const r = await open(app, path(inv.url));
-    t.equal(r.status, 303, redirect);
-    t.equal(r.headers.location, expected(ticketOf(inv.url)), redirect);
-  }
-});
+t.test(
+  'with a redirect_url the link answers 303 with __clerk_ticket appended, keeping query and fragment',
+  async (t) => {
+    const app = await build(t);
+    const cases: [string, (ticket: string) => string][] = [
+      ['https://app.example.com/sign-up', (k) => `https://app.example.com/sign-up?__clerk_ticket=${k}`],
+      [
+        'https://app.example.com/sign-up?next=%2Fhome&a=b+c',
+        (k) => `https://app.example.com/sign-up?next=%2Fhome&a=b+c&__clerk_ticket=${k}`,
+      ],
+      ['http://localhost:3000/x?#frag', (k) => `http://localhost:3000/x?__clerk_ticket=${k}#frag`],
+    ];
+    for (const [i, [redirect, expected]] of cases.entries()) {
+      const inv = await invite(app, { email_address: `u${i}@example.com`, redirect_url: redirect });
+      const r = await open(app, path(inv.url));
+      t.equal(r.status, 303, redirect);
+      t.equal(r.headers.location, expected(ticketOf(inv.url)), redirect);
+    }
+  },
+);
 
 t.test('revoked, expired and accepted links answer a 400 page and change nothing', async (t) => {
   const app = await build(t);
@@ -58,13 +70,28 @@ t.test('revoked, expired and accepted links answer a 400 page and change nothing
   const expired = await invite(app, { email_address: 'expired@example.com', expires_in_days: 1 });
   await call(app, { method: 'POST', url: '/_emulator/clock', payload: { advance_ms: 86_400_000 } });
 
-  const before = await call(app, { method: 'GET', url: '/v1/invitations?status=pending&status=accepted&status=revoked&status=expired' });
-  for (const [inv, title] of [[revoked, 'Invitation revoked'], [accepted, 'Invitation already accepted'], [expired, 'Invitation expired']] as const) {
+  const before = await call(app, {
+    method: 'GET',
+    url: '/v1/invitations?status=pending&status=accepted&status=revoked&status=expired',
+  });
+  for (const [inv, title] of [
+    [revoked, 'Invitation revoked'],
+    [accepted, 'Invitation already accepted'],
+    [expired, 'Invitation expired'],
+  ] as const) {
     const r = await open(app, `/v1/tickets/accept?ticket=${ticketOf(inv.url)}`);
     t.same({ status: r.status, type: r.type }, { status: 400, type: HTML }, title);
     t.match(r.body, `<h1>${title}</h1>`);
   }
-  t.same((await call(app, { method: 'GET', url: '/v1/invitations?status=pending&status=accepted&status=revoked&status=expired' })).body, before.body);
+  t.same(
+    (
+      await call(app, {
+        method: 'GET',
+        url: '/v1/invitations?status=pending&status=accepted&status=revoked&status=expired',
+      })
+    ).body,
+    before.body,
+  );
   t.equal(((await call(app, { method: 'GET', url: '/_emulator/users' })).body as any).total_count, 1);
 });
 
@@ -73,7 +100,12 @@ t.test('unknown, missing, empty and repeated tickets answer pages, never JSON or
   const unknown = await open(app, '/v1/tickets/accept?ticket=nope');
   t.same({ status: unknown.status, type: unknown.type }, { status: 404, type: HTML });
   t.match(unknown.body, '<h1>Invitation not found</h1>');
-  for (const url of ['/v1/tickets/accept', '/v1/tickets/accept?ticket=', '/v1/tickets/accept?ticket=a&ticket=b', `/v1/tickets/accept?ticket=${'x'.repeat(5000)}`]) {
+  for (const url of [
+    '/v1/tickets/accept',
+    '/v1/tickets/accept?ticket=',
+    '/v1/tickets/accept?ticket=a&ticket=b',
+    `/v1/tickets/accept?ticket=${'x'.repeat(5000)}`,
+  ]) {
     const r = await open(app, url);
     t.same({ status: r.status, type: r.type }, { status: 400, type: HTML }, url.slice(0, 60));
     t.match(r.body, '<h1>Invalid invitation link</h1>');
@@ -94,8 +126,16 @@ t.test('everything interpolated into a page is escaped', async (t) => {
 
 t.test('accepting when the email already has a user keeps that user as it is', async (t) => {
   const app = await build(t);
-  const made = await call(app, { method: 'POST', url: '/_emulator/users', payload: { email_address: 'ada@example.com', public_metadata: { from: 'user' } } });
-  const inv = await invite(app, { email_address: 'ada@example.com', ignore_existing: true, public_metadata: { from: 'invitation' } });
+  const made = await call(app, {
+    method: 'POST',
+    url: '/_emulator/users',
+    payload: { email_address: 'ada@example.com', public_metadata: { from: 'user' } },
+  });
+  const inv = await invite(app, {
+    email_address: 'ada@example.com',
+    ignore_existing: true,
+    public_metadata: { from: 'invitation' },
+  });
   t.equal((await open(app, path(inv.url))).status, 200);
   const users = await call(app, { method: 'GET', url: '/_emulator/users' });
   t.same(users.body, { data: [made.body], total_count: 1 });
@@ -105,7 +145,10 @@ t.test('a HEAD from a link checker reports the status without accepting', async 
   const app = await build(t);
   const inv = await invite(app, { email_address: 'ada@example.com' });
   const head = await app.inject({ method: 'HEAD', url: path(inv.url) });
-  t.same({ status: head.statusCode, type: head.headers['content-type'], body: head.body }, { status: 200, type: HTML, body: '' });
+  t.same(
+    { status: head.statusCode, type: head.headers['content-type'], body: head.body },
+    { status: 200, type: HTML, body: '' },
+  );
   t.equal((await app.inject({ method: 'HEAD', url: '/v1/tickets/accept?ticket=nope' })).statusCode, 404);
   t.equal((await app.inject({ method: 'HEAD', url: '/v1/tickets/accept' })).statusCode, 400);
   const [still] = (await call(app, { method: 'GET', url: '/v1/invitations' })).body as any[];

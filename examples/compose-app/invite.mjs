@@ -12,4 +12,7 @@ console.log('create:', created.status, await created.json());
 
 const listed = await fetch(`${api}/v1/invitations?paginated=true&limit=5`, { headers });
 const { data, total_count } = await listed.json();
-console.log(`list: ${total_count} invitation(s); newest:`, data.map((i) => `${i.email_address} (${i.status})`));
+console.log(
+  `list: ${total_count} invitation(s); newest:`,
+  data.map((i) => `${i.email_address} (${i.status})`),
+);

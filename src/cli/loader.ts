@@ -4,12 +4,12 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
-/** The CLI (src/cli-main.ts and its dependencies but the native and lazily loaded ones) as one CommonJS-shaped script. */
-export const BUNDLE_PATH = fileURLToPath(new URL('./cli-bundle.js', import.meta.url));
+/** The CLI (src/cli/main.ts and its dependencies but the native and lazily loaded ones) as one CommonJS-shaped script. */
+export const BUNDLE_PATH = fileURLToPath(new URL('./bundle.js', import.meta.url));
 /** V8's code cache of the bundle, made by a warm-up run at build time. */
-export const CODE_CACHE_PATH = fileURLToPath(new URL('./cli-bundle.cache', import.meta.url));
+export const CODE_CACHE_PATH = fileURLToPath(new URL('./bundle.cache', import.meta.url));
 
-export type Cli = typeof import('./cli-main.js');
+export type Cli = typeof import('./main.js');
 
 export interface LoadedBundle {
   cli: Cli;
@@ -30,7 +30,7 @@ const readIfThere = (path: string): Buffer | undefined => {
 
 /**
  * Loads the bundle as Node loads a CommonJS file, but compiled through vm.Script so that V8 can start from
- * the code cache instead of parsing and compiling 2 MB of JavaScript (about half of start-up without it).
+ * the code cache instead of parsing and compiling the whole bundle (BENCHMARKS.md: start-up).
  * undefined when there is no bundle: run from src, or a build without it.
  */
 export function loadBundle(): LoadedBundle | undefined {

@@ -1,11 +1,12 @@
 // The command line: what dist/cli.js runs, from the bundle (see src/cli.ts).
-import closeWithGrace from 'close-with-grace';
+
 import { readFileSync } from 'node:fs';
-import { ConfigError, loadConfig, parseCliArgs, SETTINGS } from './config.js';
-import { startServer } from './server.js';
+import closeWithGrace from 'close-with-grace';
+import { ConfigError, loadConfig, parseCliArgs, SETTINGS } from '../config.js';
+import { startServer } from '../server.js';
 import { capYoungGeneration } from './young-generation.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 function help(): string {
   const rows = SETTINGS.map((s) => [`--${s.flag}`, s.env, s.default, s.help]);
@@ -36,23 +37,33 @@ async function healthcheck(port: number, host: string): Promise<number> {
 
 async function main(argv: string[]): Promise<number> {
   const args = parseCliArgs(argv);
-  if (args.help) return console.log(help()), 0;
-  if (args.version) return console.log(pkg.version), 0;
+  if (args.help || args.version) {
+    console.log(args.help ? help() : pkg.version);
+    return 0;
+  }
   const config = loadConfig(process.env, argv);
   if (args.command === 'healthcheck') return healthcheck(config.port, config.host);
   capYoungGeneration(4);
   const server = await startServer(config);
   const { app } = server;
-  const mode = config.secretKeys.length > 0 ? `locked (${config.secretKeys.length} key${config.secretKeys.length > 1 ? 's' : ''})` : 'open (any sk_test_… or sk_live_… key)';
-  const data = config.databasePath === ':memory:' ? ':memory: (nothing is kept after exit; set DATABASE_PATH to keep data)' : config.databasePath;
-  console.log([
-    `clerk-invitations-mock ${pkg.version} listening on ${server.url}`,
-    `  keys:  ${mode}`,
-    `  data:  ${data}`,
-    `  links: ${app.publicUrl}/v1/tickets/accept?ticket=…`,
-    `  docs:  ${server.url}/docs`,
-    `  point your app at it: CLERK_API_URL=${server.url}`,
-  ].join('\n'));
+  const mode =
+    config.secretKeys.length > 0
+      ? `locked (${config.secretKeys.length} key${config.secretKeys.length > 1 ? 's' : ''})`
+      : 'open (any sk_test_… or sk_live_… key)';
+  const data =
+    config.databasePath === ':memory:'
+      ? ':memory: (nothing is kept after exit; set DATABASE_PATH to keep data)'
+      : config.databasePath;
+  console.log(
+    [
+      `clerk-invitations-mock ${pkg.version} listening on ${server.url}`,
+      `  keys:  ${mode}`,
+      `  data:  ${data}`,
+      `  links: ${app.publicUrl}/v1/tickets/accept?ticket=…`,
+      `  docs:  ${server.url}/docs`,
+      `  point your app at it: CLERK_API_URL=${server.url}`,
+    ].join('\n'),
+  );
   closeWithGrace({ delay: 5000 }, async ({ err, signal }) => {
     if (err) app.log.error({ err }, 'closing after an error');
     else app.log.info({ signal }, 'closing');
@@ -68,12 +79,14 @@ export function run(argv: string[]): void {
       if (code >= 0) process.exitCode = code;
     },
     (err: unknown) => {
-      console.error(`clerk-invitations-mock: ${err instanceof ConfigError ? err.message : (err as Error).message ?? String(err)}`);
+      console.error(
+        `clerk-invitations-mock: ${err instanceof ConfigError ? err.message : ((err as Error).message ?? String(err))}`,
+      );
       process.exitCode = 1;
     },
   );
 }
 
 // For the build's warm-up run, which makes the bundle's code cache (build/bundle-cli.mjs).
-export { loadConfig } from './config.js';
-export { startServer } from './server.js';
+export { loadConfig } from '../config.js';
+export { startServer } from '../server.js';

@@ -1,7 +1,8 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
 
-const newSpaceBytes = (): number => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+const newSpaceBytes = (): number =>
+  v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
 
 /** V8's own --semi-space-growth-factor (a node started with another value gets this one back after a shrink). */
 export const DEFAULT_GROWTH_FACTOR = 2;
@@ -21,17 +22,13 @@ export function youngGenerationPolicy(capBytes: number): (newSpace: number) => n
 }
 
 /**
- * Stops V8's young generation from growing past `semiSpaceMiB` per semi-space (it has two). Under load V8
- * doubles it up to 16 MiB, 32 MiB resident, and keeps it while busy; at 4 MiB the server keeps its speed
- * (A/B of the bench's operations, CPU time per request) with about 24 MiB less memory.
+ * Stops V8's young generation from growing past `semiSpaceMiB` per semi-space (it has two), where V8 would
+ * grow it under load to 16 MiB each (BENCHMARKS.md: the memory saved, at the same speed).
  * --max-semi-space-size counts only when node starts, and `node dist/cli.js` takes no flags, but the
  * growth factor is read at every growth: it is 1 while the young generation is at the cap, and V8's
- * default again once V8 has shrunk it (it does when the process idles). A cap that stayed 1 for good
- * would leave a server that idled once on the smallest young generation (1 MiB semi-spaces), where the
- * requests in flight across a group commit outlive scavenges and are promoted: creates cost about 15%
- * more CPU than at 4 MiB (BENCHMARKS.md).
- * GC entries reach the observer late, after some more GCs: the cap can be overshot by a doubling (busy
- * servers grow it slowly, one doubling needs a whole young generation of survivors, so they stop at it).
+ * default again once V8 has shrunk it (it does when the process idles), so that a server that idled
+ * once does not stay on the smallest young generation.
+ * GC entries reach the observer late, after some more GCs: the cap can be overshot by a doubling.
  */
 export function capYoungGeneration(semiSpaceMiB: number): void {
   const next = youngGenerationPolicy(2 * semiSpaceMiB * 2 ** 20);

@@ -7,9 +7,8 @@ const HEADER_BYTES = 48;
 
 /**
  * Tells, cheaply, whether any transaction has committed to the database since the last call, by this
- * process or any other. A statement that reads the database costs a read transaction (file locks, a size
- * check: about 10 µs in a busy server); this costs a count kept in memory and, once per turn of the event
- * loop, one 48-byte read.
+ * process or any other, without a statement (each costs a read transaction: file locks, a size check):
+ * a count kept in memory and, once per turn of the event loop, one 48-byte read.
  *
  * This connection's own writes are seen at once, by SQLite's count of its changes (total_changes(): no
  * table, no lock; it counts rolled-back changes too, which is harmless). Other connections' commits are

@@ -1,11 +1,15 @@
+import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { Instance } from '../clock.js';
 import { CommitWatch } from './commit-watch.js';
 import type { DB } from './open.js';
 
+/** An instance's key as stored: its SHA-256 digest (the key itself is never stored). */
+export const digestKey = (key: string): Buffer => createHash('sha256').update(key).digest();
+
 /**
- * An instance as a request sees it: its clock, and its list version, the sum of its counters' changes
- * (migrations 002, 003), read in the same statement so a request reads the database once before its route.
+ * An instance as a request sees it: its clock, and its list version (the sum of its counters' changes,
+ * see invitations/list/freshness.ts), read in one statement.
  */
 export interface InstanceState extends Instance {
   listVersion: number;
@@ -14,6 +18,7 @@ export interface InstanceState extends Instance {
 const COLUMNS = `id, clock_offset_ms AS clockOffsetMs,
   (SELECT total(changes) FROM invitation_counts WHERE instance_id = instances.id) AS listVersion`;
 
+/** How many instances byId keeps between commits; past it, the map starts again. */
 const MAX_STATES = 10_000;
 
 /** Instances by key digest; an instance is created the first time its key is used. */
@@ -29,7 +34,9 @@ export class InstanceStore {
   constructor(db: DB) {
     this.find = db.prepare(`SELECT ${COLUMNS} FROM instances WHERE key_digest = ?`);
     this.findById = db.prepare(`SELECT ${COLUMNS} FROM instances WHERE id = ?`);
-    this.create = db.prepare('INSERT INTO instances (key_digest, created_at) VALUES (?, ?) ON CONFLICT (key_digest) DO NOTHING');
+    this.create = db.prepare(
+      'INSERT INTO instances (key_digest, created_at) VALUES (?, ?) ON CONFLICT (key_digest) DO NOTHING',
+    );
     this.setOffset = db.prepare('UPDATE instances SET clock_offset_ms = ? WHERE id = ?');
     this.watch = new CommitWatch(db);
   }

@@ -20,8 +20,10 @@ export function readMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
 
 export class SchemaTooNewError extends Error {
   constructor(found: number, known: number) {
-    super(`database schema version ${found} is newer than this version of clerk-invitations-mock understands ` +
-      `(${known}); upgrade clerk-invitations-mock or point DATABASE_PATH at another file`);
+    super(
+      `database schema version ${found} is newer than this version of clerk-invitations-mock understands ` +
+        `(${known}); upgrade clerk-invitations-mock or point DATABASE_PATH at another file`,
+    );
     this.name = 'SchemaTooNewError';
   }
 }
@@ -35,12 +37,14 @@ export function migrate(db: Database, migrations: Migration[] = readMigrations()
   for (const m of migrations) {
     if (m.version <= current) continue;
     // Read the version again under the write lock: another process on the same file may have just migrated.
-    const ran = db.transaction(() => {
-      if ((db.pragma('user_version', { simple: true }) as number) >= m.version) return false;
-      db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-      return true;
-    }).immediate();
+    const ran = db
+      .transaction(() => {
+        if ((db.pragma('user_version', { simple: true }) as number) >= m.version) return false;
+        db.exec(m.sql);
+        db.pragma(`user_version = ${m.version}`);
+        return true;
+      })
+      .immediate();
     if (ran) applied.push(m.version);
   }
   return applied;

@@ -5,10 +5,14 @@ import { invitationParams } from './schemas.js';
 
 /** POST /_emulator/invitations/{id}/accept: the programmatic twin of clicking the link. */
 const acceptRoutes: FastifyPluginAsyncZod<{ accepts: AcceptStore }> = async (app, { accepts }) => {
-  app.post('/_emulator/invitations/:invitation_id/accept', { schema: { params: invitationParams } }, async (request) => {
-    const { row, now } = accepts.acceptById(request.instance, request.params.invitation_id);
-    return toInvitation(row, now, app.publicUrl);
-  });
+  app.post(
+    '/_emulator/invitations/:invitation_id/accept',
+    { schema: { params: invitationParams } },
+    async (request) => {
+      const { row, now } = accepts.acceptById(request.instance, request.params.invitation_id);
+      return toInvitation(row, now, app.publicUrl);
+    },
+  );
 };
 
 export default acceptRoutes;

@@ -1,8 +1,10 @@
 import type { Statement } from 'better-sqlite3';
-import { instanceNow, type Instance } from '../clock.js';
-import { immediateWriter, type DB } from '../db/open.js';
+import { type Instance, instanceNow } from '../clock.js';
+import type { DB } from '../db/open.js';
+import { immediateWriter } from '../db/transactions.js';
 import { errors } from '../errors.js';
-import { effectiveStatus, type InvitationRow } from '../invitations/model.js';
+import { effectiveStatus } from '../invitations/model.js';
+import { type InvitationRow, rowSelect } from '../invitations/table.js';
 import type { UserStore } from './users-store.js';
 
 export type Refusal = 'unknown' | 'revoked' | 'accepted' | 'expired';
@@ -11,8 +13,7 @@ export type AcceptResult =
   | { ok: true; row: InvitationRow; now: number; userCreated: boolean }
   | { ok: false; reason: Refusal; row: InvitationRow | undefined };
 
-const COLUMNS = `i.id, i.email_address, i.public_metadata, i.status, i.redirect_url, i.template_slug, i.notify, i.ticket,
-  i.expires_at, i.created_at, i.updated_at, i.instance_id, n.clock_offset_ms`;
+const COLUMNS = `${rowSelect('i')}, i.instance_id, n.clock_offset_ms`;
 
 type Found = InvitationRow & { instance_id: number; clock_offset_ms: number };
 
@@ -26,12 +27,16 @@ export class AcceptStore {
   private readonly byId: Statement;
   private readonly markAccepted: Statement;
 
-  constructor(private readonly db: DB, private readonly users: UserStore) {
+  constructor(
+    private readonly db: DB,
+    private readonly users: UserStore,
+  ) {
     const from = 'FROM invitations i JOIN instances n ON n.id = i.instance_id';
     this.byTicket = db.prepare(`SELECT ${COLUMNS} ${from} WHERE i.ticket = ?`);
     this.byId = db.prepare(`SELECT ${COLUMNS} ${from} WHERE i.instance_id = ? AND i.id = ?`);
     this.markAccepted = db.prepare(
-      `UPDATE invitations SET status = 'accepted', updated_at = ? WHERE instance_id = ? AND id = ? AND status = 'pending'`);
+      `UPDATE invitations SET status = 'accepted', updated_at = ? WHERE instance_id = ? AND id = ? AND status = 'pending'`,
+    );
   }
 
   /** What a click would do, without doing it (for HEAD requests from link checkers). */
@@ -49,10 +54,14 @@ export class AcceptStore {
     const result = immediateWriter(this.db)(() => this.accept(this.byId.get(instance.id, id) as Found | undefined));
     if (result.ok) return result;
     switch (result.reason) {
-      case 'unknown': throw errors.invitationNotFound(id);
-      case 'revoked': throw errors.alreadyRevoked();
-      case 'accepted': throw errors.alreadyAccepted();
-      case 'expired': throw errors.invitationExpired();
+      case 'unknown':
+        throw errors.invitationNotFound(id);
+      case 'revoked':
+        throw errors.alreadyRevoked();
+      case 'accepted':
+        throw errors.alreadyAccepted();
+      case 'expired':
+        throw errors.invitationExpired();
     }
   }
 
@@ -74,7 +83,8 @@ export class AcceptStore {
     if (this.markAccepted.run(now, instanceId, row.id).changes === 0) return { ok: false, reason: 'accepted', row };
     // An existing user with this email is kept as it is: the invitation is accepted, no second account appears.
     const userCreated = !this.users.findByEmail(instanceId, row.email_address);
-    if (userCreated) this.users.insert(instanceId, row.email_address, JSON.parse(row.public_metadata) as Record<string, unknown>, now);
+    if (userCreated)
+      this.users.insert(instanceId, row.email_address, JSON.parse(row.public_metadata) as Record<string, unknown>, now);
     return { ok: true, row: { ...row, status: 'accepted', updated_at: now }, now, userCreated };
   }
 }

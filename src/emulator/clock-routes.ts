@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { realNow } from '../clock.js';
+import { MAX_TIME, realNow } from '../clock.js';
 import { errors } from '../errors.js';
-import { clockBody, MAX_TIME } from './schemas.js';
+import { clockBody } from './schemas.js';
 
 export interface Clock {
   object: 'clock';
@@ -10,7 +10,12 @@ export interface Clock {
   real_now: number;
 }
 
-const clock = (offsetMs: number, real = realNow()): Clock => ({ object: 'clock', now: real + offsetMs, offset_ms: offsetMs, real_now: real });
+const clock = (offsetMs: number, real = realNow()): Clock => ({
+  object: 'clock',
+  now: real + offsetMs,
+  offset_ms: offsetMs,
+  real_now: real,
+});
 
 /**
  * The instance clock is an offset from real time (instances.clock_offset_ms): setting `now` fixes the
@@ -31,7 +36,10 @@ const clockRoutes: FastifyPluginAsyncZod = async (app) => {
     if (advance !== undefined) {
       const target = real + request.instance.clockOffsetMs + advance;
       if (target < 0 || target > MAX_TIME) {
-        throw errors.paramInvalid('advance_ms', `The clock would show ${target}; it must stay between 0 and ${MAX_TIME} (the year 9999).`);
+        throw errors.paramInvalid(
+          'advance_ms',
+          `The clock would show ${target}; it must stay between 0 and ${MAX_TIME} (the year 9999).`,
+        );
       }
       offset = request.instance.clockOffsetMs + advance;
     }

@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { DB } from '../db/open.js';
 import { ticketUrl } from '../invitations/model.js';
+import { EMAIL_SELECT } from '../invitations/table.js';
 
 export interface Email {
   object: 'email';
@@ -29,9 +30,7 @@ export interface OutboxQuery {
   offset: number;
 }
 
-// An email is the invitation it sent (migration 004): its email_id, address, template, link and time.
-const SELECT = `SELECT email_id AS id, email_address AS to_email_address, template_slug, id AS invitation_id, ticket, redirect_url,
-  created_at FROM invitations`;
+const SELECT = `SELECT ${EMAIL_SELECT} FROM invitations`;
 const SENT = 'instance_id = @instance AND email_id IS NOT NULL';
 // Newest first, in the order of writing among equal times (seq, which ends the invitations_outbox index).
 const ORDER = 'ORDER BY created_at DESC, seq DESC LIMIT @limit OFFSET @offset';
@@ -52,7 +51,10 @@ export class OutboxStore {
   private readonly all: { rows: Statement; count: Statement };
   private readonly to: { rows: Statement; count: Statement };
 
-  constructor(db: DB, private readonly baseUrl: () => string) {
+  constructor(
+    db: DB,
+    private readonly baseUrl: () => string,
+  ) {
     this.all = { rows: db.prepare(OUTBOX_SQL.all.rows), count: db.prepare(OUTBOX_SQL.all.count).pluck() };
     this.to = { rows: db.prepare(OUTBOX_SQL.to.rows), count: db.prepare(OUTBOX_SQL.to.count).pluck() };
   }
@@ -60,17 +62,24 @@ export class OutboxStore {
   /** Newest first. The link is rebuilt from the current public URL so it works even if that changed since. */
   list(instanceId: number, q: OutboxQuery): { data: Email[]; total: number } {
     const { rows, count } = q.to === undefined ? this.all : this.to;
-    const params = { instance: instanceId, limit: q.limit, offset: q.offset, ...(q.to === undefined ? {} : { to: q.to }) };
-    const data = (rows.all(params) as EmailRow[]).map((r): Email => ({
-      object: 'email',
-      id: r.id,
-      to_email_address: r.to_email_address,
-      template_slug: r.template_slug,
-      invitation_id: r.invitation_id,
-      url: ticketUrl(this.baseUrl(), r.ticket),
-      redirect_url: r.redirect_url,
-      created_at: r.created_at,
-    }));
+    const params = {
+      instance: instanceId,
+      limit: q.limit,
+      offset: q.offset,
+      ...(q.to === undefined ? {} : { to: q.to }),
+    };
+    const data = (rows.all(params) as EmailRow[]).map(
+      (r): Email => ({
+        object: 'email',
+        id: r.id,
+        to_email_address: r.to_email_address,
+        template_slug: r.template_slug,
+        invitation_id: r.invitation_id,
+        url: ticketUrl(this.baseUrl(), r.ticket),
+        redirect_url: r.redirect_url,
+        created_at: r.created_at,
+      }),
+    );
     return { data, total: count.get(params) as number };
   }
 }

@@ -33,27 +33,33 @@ const day = (ms: number): string => new Date(ms).toISOString();
 
 export const pages = {
   accepted: (email: string): Page => ({
-    status: 200, title: 'Invitation accepted',
+    status: 200,
+    title: 'Invitation accepted',
     message: `The invitation for ${email} was accepted, and ${email} is now a user of this instance.`,
   }),
   badLink: (): Page => ({
-    status: 400, title: 'Invalid invitation link',
+    status: 400,
+    title: 'Invalid invitation link',
     message: 'This link does not carry an invitation ticket. Open the link exactly as it was sent.',
   }),
   unknown: (): Page => ({
-    status: 404, title: 'Invitation not found',
+    status: 404,
+    title: 'Invitation not found',
     message: 'No invitation matches this link. It may have been deleted, or the emulator was reset.',
   }),
   revoked: (email: string): Page => ({
-    status: 400, title: 'Invitation revoked',
+    status: 400,
+    title: 'Invitation revoked',
     message: `The invitation for ${email} was revoked and can no longer be accepted.`,
   }),
   alreadyAccepted: (email: string): Page => ({
-    status: 400, title: 'Invitation already accepted',
+    status: 400,
+    title: 'Invitation already accepted',
     message: `The invitation for ${email} has already been accepted. Try signing in instead.`,
   }),
   expired: (email: string, expiresAt: number): Page => ({
-    status: 400, title: 'Invitation expired',
+    status: 400,
+    title: 'Invitation expired',
     message: `The invitation for ${email} expired at ${day(expiresAt)} and can no longer be accepted.`,
   }),
 } as const;

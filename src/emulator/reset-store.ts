@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
-import { immediateWriter, type DB } from '../db/open.js';
+import type { DB } from '../db/open.js';
+import { immediateWriter } from '../db/transactions.js';
 
 export interface ResetCounts {
   invitations: number;

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { AcceptStore } from './accept-store.js';
 import acceptRoutes from './accept-routes.js';
+import { AcceptStore } from './accept-store.js';
 import clockRoutes from './clock-routes.js';
-import { OutboxStore } from './outbox-store.js';
 import outboxRoutes from './outbox-routes.js';
+import { OutboxStore } from './outbox-store.js';
 import { ResetStore } from './reset-store.js';
 import ticketPage from './ticket-page.js';
 import usersRoutes from './users-routes.js';

@@ -1,39 +1,52 @@
 import { z } from 'zod';
-import { emailAddress, publicMetadata } from '../validation.js';
-
-/** The latest instant a clock may show: the last millisecond of the year 9999. */
-export const MAX_TIME = 253_402_300_799_999;
-
-const integer = (min: number, max: number, expected: string) =>
-  z.string({ error: expected }).regex(/^\d{1,15}$/, { error: expected }).transform(Number)
-    .pipe(z.number().min(min, { error: expected }).max(max, { error: expected }));
+import { MAX_TIME } from '../clock.js';
+import { emailAddress, integerParam, publicMetadata } from '../fields.js';
 
 const page = {
-  limit: integer(1, 500, 'Expected an integer from 1 to 500.').default(100),
-  offset: integer(0, Number.MAX_SAFE_INTEGER, 'Expected an integer of 0 or more.').default(0),
+  limit: integerParam(1, 500, 'Expected an integer from 1 to 500.').default(100),
+  offset: integerParam(0, Number.MAX_SAFE_INTEGER, 'Expected an integer of 0 or more.').default(0),
 };
 
 export const pageQuery = z.object(page);
 
 export const outboxQuery = z.object({
   ...page,
-  to: z.string({ error: 'Expected one email address.' }).optional()
+  to: z
+    .string({ error: 'Expected one email address.' })
+    .optional()
     .transform((s) => (s === undefined || s.trim() === '' ? undefined : s.trim().toLowerCase())),
 });
 
-export const userBody = z.preprocess((b) => b ?? {}, z.strictObject({
-  email_address: emailAddress,
-  public_metadata: publicMetadata.nullish().transform((m) => m ?? {}),
-}, { error: 'The request body must be a JSON object.' }));
+export const userBody = z.preprocess(
+  (b) => b ?? {},
+  z.strictObject(
+    {
+      email_address: emailAddress,
+      public_metadata: publicMetadata.nullish().transform((m) => m ?? {}),
+    },
+    { error: 'The request body must be a JSON object.' },
+  ),
+);
 
 const TIME_EXPECTED = `Expected an integer number of milliseconds since 1970, from 0 to ${MAX_TIME} (the year 9999), or null.`;
 const ADVANCE_EXPECTED = 'Expected an integer number of milliseconds (negative moves the clock back).';
 
 /** Exactly one of now / advance_ms; the route reports a missing or doubled key, zod the rest. */
-export const clockBody = z.preprocess((b) => b ?? {}, z.strictObject({
-  now: z.number({ error: TIME_EXPECTED }).int({ error: TIME_EXPECTED }).min(0, { error: TIME_EXPECTED })
-    .max(MAX_TIME, { error: TIME_EXPECTED }).nullable().optional(),
-  advance_ms: z.number({ error: ADVANCE_EXPECTED }).int({ error: ADVANCE_EXPECTED }).optional(),
-}, { error: 'The request body must be a JSON object.' }));
+export const clockBody = z.preprocess(
+  (b) => b ?? {},
+  z.strictObject(
+    {
+      now: z
+        .number({ error: TIME_EXPECTED })
+        .int({ error: TIME_EXPECTED })
+        .min(0, { error: TIME_EXPECTED })
+        .max(MAX_TIME, { error: TIME_EXPECTED })
+        .nullable()
+        .optional(),
+      advance_ms: z.number({ error: ADVANCE_EXPECTED }).int({ error: ADVANCE_EXPECTED }).optional(),
+    },
+    { error: 'The request body must be a JSON object.' },
+  ),
+);
 
 export const invitationParams = z.object({ invitation_id: z.string() });

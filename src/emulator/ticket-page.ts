@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { InvitationRow } from '../invitations/model.js';
+import type { InvitationRow } from '../invitations/table.js';
 import type { AcceptStore, Refusal } from './accept-store.js';
-import { pages, renderPage, type Page } from './pages.js';
+import { type Page, pages, renderPage } from './pages.js';
 
 /** Appends __clerk_ticket to redirect_url, keeping its query string and fragment exactly as they were. */
 export function withTicket(redirectUrl: string, ticket: string): string {
@@ -26,7 +26,8 @@ function ticketOf(request: FastifyRequest): string | undefined {
 
 // The ticket is a credential in the URL: keep it out of caches and out of Referer headers.
 const send = (reply: FastifyReply, page: Page, body = true): FastifyReply =>
-  reply.code(page.status)
+  reply
+    .code(page.status)
     .headers({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff' })
     .type('text/html; charset=utf-8')
     .send(body ? renderPage(page) : '');
@@ -40,7 +41,10 @@ const ticketPage: FastifyPluginAsync<{ accepts: AcceptStore }> = async (app, { a
     if (!result.ok) return send(reply, refusalPage(result.reason, result.row));
     request.log.info({ invitation: result.row.id, user_created: result.userCreated }, 'invitation accepted by link');
     if (result.row.redirect_url === null) return send(reply, pages.accepted(result.row.email_address));
-    return reply.code(303).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer')
+    return reply
+      .code(303)
+      .header('cache-control', 'no-store')
+      .header('referrer-policy', 'no-referrer')
       .redirect(withTicket(result.row.redirect_url, ticket), 303);
   });
 

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
-import { immediateWriter, type DB } from '../db/open.js';
+import type { DB } from '../db/open.js';
+import { immediateWriter } from '../db/transactions.js';
 import { errors } from '../errors.js';
 import { userId } from '../ids.js';
 
@@ -41,10 +42,12 @@ export class UserStore {
   constructor(private readonly db: DB) {
     this.insertRow = db.prepare(
       `INSERT INTO users (instance_id, id, email_address, public_metadata, created_at, updated_at)
-       VALUES (@instance_id, @id, @email_address, @public_metadata, @created_at, @updated_at)`);
+       VALUES (@instance_id, @id, @email_address, @public_metadata, @created_at, @updated_at)`,
+    );
     this.byEmail = db.prepare(`SELECT ${COLUMNS} FROM users WHERE instance_id = ? AND email_address = ?`);
     this.page = db.prepare(
-      `SELECT ${COLUMNS} FROM users WHERE instance_id = ? ORDER BY created_at DESC, seq DESC LIMIT ? OFFSET ?`);
+      `SELECT ${COLUMNS} FROM users WHERE instance_id = ? ORDER BY created_at DESC, seq DESC LIMIT ? OFFSET ?`,
+    );
     this.count = db.prepare('SELECT count(*) FROM users WHERE instance_id = ?').pluck();
   }
 
@@ -53,7 +56,13 @@ export class UserStore {
   }
 
   /** Inserts without checks; callers run it inside their own transaction after checking the email is free. */
-  insert(instanceId: number, email: string, metadata: Record<string, unknown>, createdAt: number, updatedAt = createdAt): UserRow {
+  insert(
+    instanceId: number,
+    email: string,
+    metadata: Record<string, unknown>,
+    createdAt: number,
+    updatedAt = createdAt,
+  ): UserRow {
     const row: UserRow = {
       id: userId(createdAt),
       email_address: email,

@@ -1,18 +1,24 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import { realNow } from '../clock.js';
-import type { InstanceState } from '../db/instances.js';
 import { SECRET_KEY_PATTERN } from '../config.js';
-import type { InstanceStore } from '../db/instances.js';
+import { digestKey, type InstanceState, type InstanceStore } from '../db/instances.js';
 import { errors } from '../errors.js';
-
-export const digestKey = (key: string): Buffer => createHash('sha256').update(key).digest();
+import { checkUrl } from './limits.js';
 
 const BEARER = /^Bearer +(\S+) *$/i;
 const API_VERSION = /^\d{4}-\d{2}-\d{2}$/;
 
-/** How many accepted keys the authenticator remembers (oldest forgotten first); a key is ~50 bytes. */
+/** How many accepted keys the authenticator remembers (oldest forgotten first); a key is about 50 bytes. */
 const KNOWN_KEYS = 10_000;
+
+/** The path part of a request URL. */
+export const pathOf = (url: string): string => url.split('?')[0] ?? '';
+
+/** Paths served to a key's instance: an unknown path under them still needs a valid key (it answers 404 after). */
+const needsKey = (path: string): boolean =>
+  path === '/v1' || path.startsWith('/v1/') || path === '/_emulator' || path.startsWith('/_emulator/');
 
 function checkVersion(request: FastifyRequest): void {
   const version = request.headers['clerk-api-version'];
@@ -25,7 +31,7 @@ function checkVersion(request: FastifyRequest): void {
  * Turns a request's bearer key into its instance. Open mode accepts any well-formed key; locked mode
  * only the configured ones, compared as digests in constant time against every configured key.
  */
-export function createAuthenticator(store: InstanceStore, lockedKeys: string[]) {
+function createAuthenticator(store: InstanceStore, lockedKeys: string[]): (request: FastifyRequest) => InstanceState {
   const allowed = lockedKeys.map(digestKey);
   const accepts = (digest: Buffer): boolean => {
     let ok = false;
@@ -33,11 +39,10 @@ export function createAuthenticator(store: InstanceStore, lockedKeys: string[]) 
     return ok;
   };
   // Accepted keys → instance id, so a known key costs no SHA-256 and no digest lookup. Only keys that
-  // passed the checks below enter it; instances are never deleted, so an id stays valid. The clock
-  // offset and list version are not cached: they are read by id on every request, as another process
-  // may change them.
+  // passed the checks below enter it; instances are never deleted, so an id stays valid. The instance's
+  // clock offset and list version come from store.byId, which reads them again after any commit.
   const known = new Map<string, number>();
-  return (request: FastifyRequest): InstanceState => {
+  return (request) => {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? BEARER.exec(header) : null;
     if (!match) throw errors.authHeaderInvalid();
@@ -57,3 +62,39 @@ export function createAuthenticator(store: InstanceStore, lockedKeys: string[]) 
     return instance;
   };
 }
+
+/** How a request was routed: to a public route, to a keyed one, or to none. */
+export type Routed = 'public' | 'keyed' | 'unmatched';
+
+/** Admits a request or throws the Clerk error that refuses it; the instance of its key, if it needs one. */
+export type Admission = (request: FastifyRequest, routed: Routed) => InstanceState | undefined;
+
+/**
+ * What every request passes before its route (and before a framework error is answered): the URL's
+ * limits, then the bearer key unless the route is public, or unmatched outside /v1 and /_emulator.
+ */
+export function createAdmission(store: InstanceStore, lockedKeys: string[]): Admission {
+  const authenticate = createAuthenticator(store, lockedKeys);
+  return (request, routed) => {
+    checkUrl(request.url);
+    if (routed === 'public' || (routed === 'unmatched' && !needsKey(pathOf(request.url)))) return undefined;
+    return authenticate(request);
+  };
+}
+
+/** The onRequest hook that admits every request and sets request.instance. */
+async function authHook(app: FastifyInstance, { admit }: { admit: Admission }): Promise<void> {
+  // Callback style: no promise per request on the hot path.
+  app.addHook('onRequest', (request, _reply, done) => {
+    try {
+      const routed = request.is404 ? 'unmatched' : request.routeOptions.config.public ? 'public' : 'keyed';
+      const instance = admit(request, routed);
+      if (instance) request.instance = instance;
+    } catch (err) {
+      return done(err as Error);
+    }
+    done();
+  });
+}
+
+export default fp(authHook, { name: 'auth' });

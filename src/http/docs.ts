@@ -1,7 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import { errors } from '../errors.js';
 
@@ -33,9 +38,15 @@ function withServer(app: FastifyInstance, doc: OpenApiDocument): OpenApiDocument
 
 /** The UI (@fastify/swagger-ui and its static files) in an app of its own, built on the first /docs request. */
 async function buildUi(app: FastifyInstance): Promise<FastifyInstance> {
-  const [{ default: fastifySwagger }, { default: fastifySwaggerUi }] = await Promise.all([import('@fastify/swagger'), import('@fastify/swagger-ui')]);
+  const [{ default: fastifySwagger }, { default: fastifySwaggerUi }] = await Promise.all([
+    import('@fastify/swagger'),
+    import('@fastify/swagger-ui'),
+  ]);
   const ui = Fastify({ logger: false });
-  await ui.register(fastifySwagger, { mode: 'static', specification: { path: OPENAPI_PATH, baseDir: dirname(OPENAPI_PATH) } });
+  await ui.register(fastifySwagger, {
+    mode: 'static',
+    specification: { path: OPENAPI_PATH, baseDir: dirname(OPENAPI_PATH) },
+  });
   await ui.register(fastifySwaggerUi, {
     routePrefix: '/docs',
     uiConfig: { docExpansion: 'list', deepLinking: true, displayOperationId: false, tryItOutEnabled: false },
@@ -67,7 +78,8 @@ const docsRoutes: FastifyPluginAsync = async (scope) => {
     // GET for HEAD too: Fastify drops the body of a HEAD reply itself and keeps its length.
     const res = await inner.inject({ method: 'GET', url: request.url, headers: request.headers });
     if (res.statusCode === 404) throw errors.routeNotFound();
-    for (const [name, value] of Object.entries(res.headers)) if (!OWN_HEADERS.has(name) && value !== undefined) reply.header(name, value);
+    for (const [name, value] of Object.entries(res.headers))
+      if (!OWN_HEADERS.has(name) && value !== undefined) reply.header(name, value);
     return reply.code(res.statusCode).send(res.rawPayload);
   };
   scope.get('/docs', forward);
@@ -76,11 +88,15 @@ const docsRoutes: FastifyPluginAsync = async (scope) => {
   let parsed: Promise<OpenApiDocument> | undefined;
   const yaml = () => import('yaml');
   const document = async (): Promise<OpenApiDocument> => {
-    parsed ??= Promise.all([readFile(OPENAPI_PATH, 'utf8'), yaml()]).then(([text, y]) => y.parse(text) as OpenApiDocument);
+    parsed ??= Promise.all([readFile(OPENAPI_PATH, 'utf8'), yaml()]).then(
+      ([text, y]) => y.parse(text) as OpenApiDocument,
+    );
     return withServer(scope, await parsed);
   };
   scope.get('/openapi.json', async (_request, reply) => reply.type('application/json').send(await document()));
-  scope.get('/openapi.yaml', async (_request, reply) => reply.type('application/yaml').send((await yaml()).stringify(await document())));
+  scope.get('/openapi.yaml', async (_request, reply) =>
+    reply.type('application/yaml').send((await yaml()).stringify(await document())),
+  );
 };
 
 /**

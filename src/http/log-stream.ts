@@ -3,10 +3,9 @@ import pino, { type DestinationStream } from 'pino';
 type SonicBoom = ReturnType<typeof pino.destination>;
 
 /**
- * The log's lines, written to a sonic-boom destination once per turn of the event loop. Under load a turn
- * answers dozens of requests: one write call for all of their lines instead of one each (a write call was
- * the larger part of a request line's cost), without sonic-boom's own buffering, which measures the whole
- * pending text again for every line appended to it. A line is out by the end of the turn that logged it;
+ * The log's lines, written to a sonic-boom destination once per turn of the event loop: one write call for
+ * all the lines of a turn's requests, without sonic-boom's own buffering, which measures the whole pending
+ * text again for every line appended to it (BENCHMARKS.md). A line is out by the end of the turn that logged it;
  * flushSync() writes what is pending at once (pino's flush, and process exit).
  */
 export class TurnBufferedStream implements DestinationStream {

@@ -1,24 +1,13 @@
-// The Invitation as stored and as Clerk clients see it.
+// The Invitation as Clerk clients see it, and the vocabulary of its fields.
+import type { InvitationRow } from './table.js';
 
 export type StoredStatus = 'pending' | 'accepted' | 'revoked';
 export type Status = StoredStatus | 'expired';
 export const STATUSES: readonly Status[] = ['pending', 'accepted', 'revoked', 'expired'];
 export const TEMPLATE_SLUGS = ['invitation', 'waitlist_invitation'] as const;
 export type TemplateSlug = (typeof TEMPLATE_SLUGS)[number];
-
-export interface InvitationRow {
-  id: string;
-  email_address: string;
-  public_metadata: string;
-  status: StoredStatus;
-  redirect_url: string | null;
-  template_slug: TemplateSlug;
-  notify: number;
-  ticket: string;
-  expires_at: number;
-  created_at: number;
-  updated_at: number;
-}
+/** Clerk's expiry when expires_in_days is not given. */
+export const DEFAULT_EXPIRES_IN_DAYS = 30;
 
 export interface Invitation {
   object: 'invitation';

@@ -1,13 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { instanceNow } from '../clock.js';
-import { batchWriter } from '../db/open.js';
-import { invitationJson, type DeletedInvitation } from './model.js';
+import { batchWriter } from '../db/transactions.js';
+import { ListReader } from './list/reader.js';
+import { type DeletedInvitation, invitationJson } from './model.js';
 import { bulkBody, createBody, invitationParams, listQuery } from './schemas.js';
+import { InvitationStore } from './store.js';
 
 /** Clerk's five invitation routes, mounted under /v1. */
 const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { invitations } = app;
-  // Writes are group-committed: each runs in its own savepoint of a shared transaction (see batchWriter).
+  const invitations = new InvitationStore(app.db);
+  const lists = new ListReader(app.db);
+  // Writes are group-committed: those of one event-loop turn share a transaction (see batchWriter).
   const write = batchWriter(app.db);
 
   // Responses are sent as invitationJson's text: the same bytes as serializing toInvitation's object.
@@ -20,12 +23,13 @@ const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/invitations/bulk', { schema: { body: bulkBody } }, async (request, reply) => {
     const now = instanceNow(request.instance);
     const rows = await write(() => invitations.createBulk(request.instance.id, now, request.body));
-    return reply.type('application/json').send(`[${rows.map((row) => invitationJson(row, now, app.publicUrl)).join(',')}]`);
+    return reply
+      .type('application/json')
+      .send(`[${rows.map((row) => invitationJson(row, now, app.publicUrl)).join(',')}]`);
   });
 
-  // The busiest route: its JSON is written from the rows directly (see invitationJson), and cached (ListCache).
   app.get('/invitations', { schema: { querystring: listQuery } }, async (request, reply) => {
-    const body = invitations.listJson(request.instance, instanceNow(request.instance), request.query, app.publicUrl);
+    const body = lists.json(request.instance, instanceNow(request.instance), request.query, app.publicUrl);
     return reply.type('application/json').send(body);
   });
 
@@ -35,10 +39,14 @@ const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
     return reply.type('application/json').send(invitationJson(row, now, app.publicUrl));
   });
 
-  app.delete('/invitations/:invitation_id', { schema: { params: invitationParams } }, async (request): Promise<DeletedInvitation> => {
-    await write(() => invitations.delete(request.instance.id, request.params.invitation_id));
-    return { object: 'invitation', id: request.params.invitation_id, deleted: true };
-  });
+  app.delete(
+    '/invitations/:invitation_id',
+    { schema: { params: invitationParams } },
+    async (request): Promise<DeletedInvitation> => {
+      await write(() => invitations.delete(request.instance.id, request.params.invitation_id));
+      return { object: 'invitation', id: request.params.invitation_id, deleted: true };
+    },
+  );
 };
 
 export default invitationRoutes;

@@ -1,16 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { instanceNow, realNow } from './clock.js';
-import type { Config } from './config.js';
-import { InstanceStore } from './db/instances.js';
-import { closeDatabase, type DB } from './db/open.js';
-import { SeedStore } from './emulator/seed-store.js';
-import { UserStore } from './emulator/users-store.js';
-import { invitationId, ticketToken } from './ids.js';
-import type { InvitationRow } from './invitations/model.js';
-import { digestKey } from './plugins/auth.js';
-import { describeIssue, seedFile, type SeedFile, type SeedInvitation } from './seed-schema.js';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS, instanceNow, realNow } from '../clock.js';
+import type { Config } from '../config.js';
+import { digestKey, InstanceStore } from '../db/instances.js';
+import type { DB } from '../db/open.js';
+import { closeDatabase } from '../db/transactions.js';
+import { UserStore } from '../emulator/users-store.js';
+import { valueAt } from '../fields.js';
+import { DEFAULT_EXPIRES_IN_DAYS } from '../invitations/model.js';
+import { type InvitationRow, newRow } from '../invitations/table.js';
+import { describeIssue, type SeedFile, type SeedInvitation, seedFile } from './schema.js';
+import { SeedStore } from './store.js';
 
 /** A seed file that cannot be loaded; start-up stops with this one line. */
 export class SeedError extends Error {
@@ -27,19 +26,16 @@ export interface SeedCounts {
   skipped: number;
 }
 
-function valueAt(data: unknown, path: PropertyKey[]): unknown {
-  let v: unknown = data;
-  for (const p of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[p] : undefined;
-  return v;
-}
-
 /** Reads and validates the file: every problem names the file and the entry. */
 export function parseSeedFile(file: string, lockedKeys: string[]): SeedFile {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new SeedError(file, `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new SeedError(
+      file,
+      `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
   let data: unknown;
   try {
@@ -54,26 +50,29 @@ export function parseSeedFile(file: string, lockedKeys: string[]): SeedFile {
   }
   if (lockedKeys.length > 0) {
     const n = parsed.data.instances.findIndex((i) => !lockedKeys.includes(i.secret_key));
-    if (n !== -1) throw new SeedError(file, `instances[${n}].secret_key: is not one of the configured secret keys (CLERK_SECRET_KEYS / --secret-key)`);
+    if (n !== -1)
+      throw new SeedError(
+        file,
+        `instances[${n}].secret_key: is not one of the configured secret keys (CLERK_SECRET_KEYS / --secret-key)`,
+      );
   }
   return parsed.data;
 }
 
 function toRow(inv: SeedInvitation, now: number): InvitationRow {
   const created = inv.created_at ?? now;
-  return {
-    id: inv.id ?? invitationId(created),
+  return newRow({
+    id: inv.id,
     email_address: inv.email_address,
-    public_metadata: JSON.stringify(inv.public_metadata),
+    public_metadata: inv.public_metadata,
     status: inv.status,
     redirect_url: inv.redirect_url ?? null,
     template_slug: inv.template_slug,
-    notify: inv.notify ? 1 : 0,
-    ticket: ticketToken(created),
-    expires_at: inv.expires_at ?? created + (inv.expires_in_days ?? 30) * DAY_MS,
+    notify: inv.notify,
     created_at: created,
-    updated_at: inv.updated_at ?? created,
-  };
+    expires_at: inv.expires_at ?? created + (inv.expires_in_days ?? DEFAULT_EXPIRES_IN_DAYS) * DAY_MS,
+    updated_at: inv.updated_at,
+  });
 }
 
 /**
@@ -98,18 +97,32 @@ export function applySeed(db: DB, seed: SeedFile, file: string): SeedCounts {
         users.insert(instance.id, u.email_address, u.public_metadata, u.created_at ?? now);
         counts.users++;
       }
-      entry.invitations.forEach((inv, i) => {
+      for (const [i, inv] of entry.invitations.entries()) {
         if (inv.id !== undefined) {
           const owner = store.instanceOf(inv.id);
           if (owner !== undefined && owner !== instance.id) {
-            throw new SeedError(file, `instances[${n}].invitations[${i}].id: is already used by an invitation of another instance`);
+            throw new SeedError(
+              file,
+              `instances[${n}].invitations[${i}].id: is already used by an invitation of another instance`,
+            );
           }
-          if (owner !== undefined) return void counts.skipped++;
-        } else if (store.hasInvitation(instance.id, inv.email_address, inv.created_at)) return void counts.skipped++;
+          if (owner !== undefined) {
+            counts.skipped++;
+            continue;
+          }
+        } else if (store.hasInvitation(instance.id, inv.email_address, inv.created_at)) {
+          counts.skipped++;
+          continue;
+        }
         const row = toRow(inv, now);
         const at = `instances[${n}].invitations[${i}]`;
-        if (row.expires_at <= row.created_at) throw new SeedError(file, `${at}.expires_at: must be after created_at (the time of loading when not given)`);
-        if (row.updated_at < row.created_at) throw new SeedError(file, `${at}.updated_at: must not be before created_at (the time of loading when not given)`);
+        if (row.expires_at <= row.created_at)
+          throw new SeedError(file, `${at}.expires_at: must be after created_at (the time of loading when not given)`);
+        if (row.updated_at < row.created_at)
+          throw new SeedError(
+            file,
+            `${at}.updated_at: must not be before created_at (the time of loading when not given)`,
+          );
         store.insert(instance.id, row);
         counts.invitations++;
         // An accepted invitation means its email became a user, as a real acceptance would have done.
@@ -117,7 +130,7 @@ export function applySeed(db: DB, seed: SeedFile, file: string): SeedCounts {
           users.insert(instance.id, row.email_address, inv.public_metadata, row.updated_at);
           counts.users++;
         }
-      });
+      }
     });
   });
   return counts;

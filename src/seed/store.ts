@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
-import { immediateWriter, type DB } from '../db/open.js';
-import { emailId } from '../ids.js';
-import type { InvitationRow } from '../invitations/model.js';
+import type { DB } from '../db/open.js';
+import { immediateWriter } from '../db/transactions.js';
+import { INSERT_SQL, type InvitationRow, insertArgs } from '../invitations/table.js';
 
 /** The writes of a seed: fully specified rows, plus the look-ups that make loading twice a no-op. */
 export class SeedStore {
@@ -12,13 +12,11 @@ export class SeedStore {
 
   constructor(private readonly db: DB) {
     this.ownerOf = db.prepare('SELECT instance_id FROM invitations WHERE id = ?').pluck();
-    this.sameEmailAt = db.prepare('SELECT 1 FROM invitations WHERE instance_id = ? AND email_address = ? AND created_at = ? LIMIT 1');
+    this.sameEmailAt = db.prepare(
+      'SELECT 1 FROM invitations WHERE instance_id = ? AND email_address = ? AND created_at = ? LIMIT 1',
+    );
     this.anyForEmail = db.prepare('SELECT 1 FROM invitations WHERE instance_id = ? AND email_address = ? LIMIT 1');
-    this.insertInvitation = db.prepare(
-      `INSERT INTO invitations (instance_id, id, email_address, public_metadata, status, redirect_url, template_slug,
-         notify, ticket, expires_at, created_at, updated_at, email_id)
-       VALUES (@instance_id, @id, @email_address, @public_metadata, @status, @redirect_url, @template_slug,
-         @notify, @ticket, @expires_at, @created_at, @updated_at, @email_id)`);
+    this.insertInvitation = db.prepare(INSERT_SQL);
   }
 
   /** The instance an invitation id belongs to, if any (ids are unique across instances). */
@@ -28,13 +26,16 @@ export class SeedStore {
 
   /** Whether the instance has an invitation for this email (created at that instant, when given). */
   hasInvitation(instanceId: number, email: string, createdAt: number | undefined): boolean {
-    const found = createdAt === undefined ? this.anyForEmail.get(instanceId, email) : this.sameEmailAt.get(instanceId, email, createdAt);
+    const found =
+      createdAt === undefined
+        ? this.anyForEmail.get(instanceId, email)
+        : this.sameEmailAt.get(instanceId, email, createdAt);
     return found !== undefined;
   }
 
   /** With notify, the invitation is in the outbox, sent when it was created. */
   insert(instanceId: number, row: InvitationRow): void {
-    this.insertInvitation.run({ ...row, instance_id: instanceId, email_id: row.notify ? emailId(row.created_at) : null });
+    this.insertInvitation.run(insertArgs(instanceId, row));
   }
 
   /** All of a seed or none of it. */

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Test } from 'tap';
 import { instanceNow } from '../../src/clock.js';
-import { digestKey } from '../../src/plugins/auth.js';
+import { digestKey } from '../../src/db/instances.js';
+import { InvitationStore } from '../../src/invitations/store.js';
 import { build, KEY, OTHER_KEY } from '../helper.js';
 import type { IdPick } from './arbitraries.js';
 
@@ -22,17 +23,27 @@ export async function fixture(t: Test): Promise<Fixture> {
   const own = instance(KEY);
   const other = instance(OTHER_KEY);
   const idsOf = app.db.prepare('SELECT id FROM invitations WHERE instance_id = ? ORDER BY seq').pluck();
-  const ticketsOf = app.db.prepare(`SELECT ticket FROM invitations WHERE instance_id = ? ORDER BY status = 'pending' DESC, seq DESC`).pluck();
-  const pendingOf = app.db.prepare(`SELECT count(*) FROM invitations WHERE instance_id = ? AND status = 'pending' AND expires_at > ?`).pluck();
+  const ticketsOf = app.db
+    .prepare(`SELECT ticket FROM invitations WHERE instance_id = ? ORDER BY status = 'pending' DESC, seq DESC`)
+    .pluck();
+  const pendingOf = app.db
+    .prepare(`SELECT count(*) FROM invitations WHERE instance_id = ? AND status = 'pending' AND expires_at > ?`)
+    .pluck();
   // The fuzz moves the instance clock, so "pending" and new invitations follow it.
   const now = (key: string) => instanceNow(instance(key));
+  const invitations = new InvitationStore(app.db);
   let made = 0;
   const add = (key: string, n: number) => {
     const { id: instanceId } = instance(key);
     for (let i = 0; i < n; i++) {
-      app.invitations.create(instanceId, now(key), {
-        email_address: `fixture-${made++}@example.net`, public_metadata: { n: made }, redirect_url: made % 3 === 0 ? 'https://app.example.com/welcome?x=1' : null, notify: made % 2 === 0,
-        ignore_existing: false, expires_in_days: 30, template_slug: 'invitation',
+      invitations.create(instanceId, now(key), {
+        email_address: `fixture-${made++}@example.net`,
+        public_metadata: { n: made },
+        redirect_url: made % 3 === 0 ? 'https://app.example.com/welcome?x=1' : null,
+        notify: made % 2 === 0,
+        ignore_existing: false,
+        expires_in_days: 30,
+        template_slug: 'invitation',
       });
     }
   };

@@ -1,7 +1,7 @@
-import fc from 'fast-check';
-import type { Statement } from 'better-sqlite3';
-import type { FastifyInstance, InjectOptions } from 'fastify';
 import { createHash } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
+import fc from 'fast-check';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import type { Test } from 'tap';
 import type { z } from 'zod';
 import type { DB } from '../../src/db/open.js';
@@ -22,14 +22,23 @@ const statements = new WeakMap<DB, { table: string; rows: Statement }[]>();
 function tableReaders(db: DB): { table: string; rows: Statement }[] {
   let readers = statements.get(db);
   if (!readers) {
-    const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all() as string[];
+    const tables = db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+      .pluck()
+      .all() as string[];
     readers = tables.map((table) => ({
       table,
       rows: (table === 'instances'
-        ? db.prepare('SELECT id, hex(key_digest), clock_offset_ms, created_at FROM instances WHERE id <= ? ORDER BY rowid')
-        : db.prepare(`SELECT * FROM "${table}" WHERE ? ORDER BY rowid`)).raw(),
+        ? db.prepare(
+            'SELECT id, hex(key_digest), clock_offset_ms, created_at FROM instances WHERE id <= ? ORDER BY rowid',
+          )
+        : db.prepare(`SELECT * FROM "${table}" WHERE ? ORDER BY rowid`)
+      ).raw(),
     }));
-    readers.push({ table: 'last instance', rows: db.prepare('SELECT coalesce(max(id), 0) FROM instances WHERE ?').raw() });
+    readers.push({
+      table: 'last instance',
+      rows: db.prepare('SELECT coalesce(max(id), 0) FROM instances WHERE ?').raw(),
+    });
     statements.set(db, readers);
   }
   return readers;
@@ -81,7 +90,12 @@ const show = (req: FuzzRequest, status: number, body: string) =>
 /** One request's properties: no 5xx, the exact Content-Type, an envelope or the success shape, no write when rejected. */
 async function checkOne<T>(app: FastifyInstance, spec: RouteSpec<T>, req: FuzzRequest): Promise<'ok' | 'rejected'> {
   const before = dbState(app.db);
-  const opts = { method: req.method, url: req.url, headers: req.headers, ...(req.payload !== undefined ? { payload: req.payload } : {}) };
+  const opts = {
+    method: req.method,
+    url: req.url,
+    headers: req.headers,
+    ...(req.payload !== undefined ? { payload: req.payload } : {}),
+  };
   const res = await app.inject(opts as InjectOptions);
   const fail = (why: string): never => {
     throw new Error(`${spec.name}: ${why}\n  ${show(req, res.statusCode, res.body)}`);
@@ -89,10 +103,13 @@ async function checkOne<T>(app: FastifyInstance, spec: RouteSpec<T>, req: FuzzRe
   if (res.statusCode >= 500) fail('a 5xx');
   const type = res.headers['content-type'];
   const rejected = res.statusCode >= 400;
-  const page = spec.html === true && (res.statusCode === 303 || (typeof type === 'string' && type.startsWith('text/html')));
+  const page =
+    spec.html === true && (res.statusCode === 303 || (typeof type === 'string' && type.startsWith('text/html')));
   if (page) {
-    if (res.statusCode === 303 && !/[?&]__clerk_ticket=/.test(String(res.headers['location']))) fail('a 303 without the ticket');
-    if (res.statusCode !== 303 && (type !== 'text/html; charset=utf-8' || ![200, 400, 404].includes(res.statusCode))) fail('an unexpected page');
+    if (res.statusCode === 303 && !/[?&]__clerk_ticket=/.test(String(res.headers['location'])))
+      fail('a 303 without the ticket');
+    if (res.statusCode !== 303 && (type !== 'text/html; charset=utf-8' || ![200, 400, 404].includes(res.statusCode)))
+      fail('an unexpected page');
   } else {
     if (type !== 'application/json') fail(`Content-Type ${String(type)}`);
     let body: unknown;
@@ -105,12 +122,19 @@ async function checkOne<T>(app: FastifyInstance, spec: RouteSpec<T>, req: FuzzRe
     if (!shape) fail(`a 200 to ${req.method}, which this path does not serve`);
     if (!rejected && res.statusCode !== 200) fail('a success other than 200');
     const parsed = shape!.safeParse(body);
-    if (!parsed.success) fail(`a body outside the ${rejected ? 'Clerk envelope' : 'success schema'}: ${parsed.error.message}`);
+    if (!parsed.success)
+      fail(`a body outside the ${rejected ? 'Clerk envelope' : 'success schema'}: ${parsed.error.message}`);
   }
   if (rejected) {
     const after = dbState(app.db, before.lastInstance);
-    if (after.digest !== before.digest) fail(`a rejected request changed the database ${JSON.stringify(before.counts)} -> ${JSON.stringify(after.counts)}`);
-    const touched = app.db.prepare('SELECT count(*) FROM instances WHERE id > ? AND clock_offset_ms <> 0').pluck().get(before.lastInstance);
+    if (after.digest !== before.digest)
+      fail(
+        `a rejected request changed the database ${JSON.stringify(before.counts)} -> ${JSON.stringify(after.counts)}`,
+      );
+    const touched = app.db
+      .prepare('SELECT count(*) FROM instances WHERE id > ? AND clock_offset_ms <> 0')
+      .pluck()
+      .get(before.lastInstance);
     if (touched !== 0) fail('a rejected request set a new instance clock');
   }
   return rejected ? 'rejected' : 'ok';
@@ -119,8 +143,14 @@ async function checkOne<T>(app: FastifyInstance, spec: RouteSpec<T>, req: FuzzRe
 /** Runs RUNS random requests against one route and reports how many succeeded and were rejected. */
 export async function fuzzRoute<T>(t: Test, app: FastifyInstance, spec: RouteSpec<T>): Promise<void> {
   const seen = { ok: 0, rejected: 0 };
-  await fc.assert(fc.asyncProperty(spec.input, async (sample) => {
-    seen[await checkOne(app, spec, spec.request(sample))]++;
-  }), { numRuns: RUNS, ...SEED });
-  t.ok(seen.rejected > 0 && (seen.ok > 0) !== (spec.alwaysRejected === true), `${spec.name}: ${RUNS} cases, ${seen.ok} answered 200, ${seen.rejected} rejected leaving the database as it was`);
+  await fc.assert(
+    fc.asyncProperty(spec.input, async (sample) => {
+      seen[await checkOne(app, spec, spec.request(sample))]++;
+    }),
+    { numRuns: RUNS, ...SEED },
+  );
+  t.ok(
+    seen.rejected > 0 && seen.ok > 0 !== (spec.alwaysRejected === true),
+    `${spec.name}: ${RUNS} cases, ${seen.ok} answered 200, ${seen.rejected} rejected leaving the database as it was`,
+  );
 }

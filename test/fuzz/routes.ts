@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { createBody, email, headers, idPick, json, method, payload, query, type IdPick } from './arbitraries.js';
+import { createBody, email, headers, type IdPick, idPick, json, method, payload, query } from './arbitraries.js';
 import type { Fixture } from './fixtures.js';
 import type { FuzzRequest, RouteSpec } from './harness.js';
 import * as shapes from './shapes.js';
@@ -15,8 +15,15 @@ interface Sample {
   payload: string | undefined;
 }
 
-function spec(name: string, usual: string, body: fc.Arbitrary<string | undefined>, q: fc.Arbitrary<string>,
-  url: (s: Sample) => string, success: RouteSpec<Sample>['success'], before?: () => void): RouteSpec<Sample> {
+function spec(
+  name: string,
+  usual: string,
+  body: fc.Arbitrary<string | undefined>,
+  q: fc.Arbitrary<string>,
+  url: (s: Sample) => string,
+  success: RouteSpec<Sample>['success'],
+  before?: () => void,
+): RouteSpec<Sample> {
   return {
     name,
     input: fc.record({ method: method(usual), headers, query: q, payload: body }),
@@ -29,26 +36,59 @@ function spec(name: string, usual: string, body: fc.Arbitrary<string | undefined
 }
 
 /** Rare bodies for routes that take none: clients send an empty JSON body, the fuzz sends anything. */
-const noBody = fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: fc.constant('') }, { weight: 1, arbitrary: payload(fc.jsonValue()) });
+const noBody = fc.oneof(
+  { weight: 6, arbitrary: fc.constant(undefined) },
+  { weight: 2, arbitrary: fc.constant('') },
+  { weight: 1, arbitrary: payload(fc.jsonValue()) },
+);
 
-function withId(f: Fixture, path: (id: string) => string, name: string, usual: string, success: RouteSpec<Sample>['success']): RouteSpec<unknown> {
+function withId(
+  f: Fixture,
+  path: (id: string) => string,
+  name: string,
+  usual: string,
+  success: RouteSpec<Sample>['success'],
+): RouteSpec<unknown> {
   const base = spec(name, usual, noBody, sometimes, () => '', success, f.topUp);
   return {
     ...base,
     input: fc.tuple(base.input, idPick),
-    request: ([s, pick]: [Sample, Parameters<Fixture['id']>[0]]) => ({ ...base.request(s), url: withQuery(path(f.id(pick)), s.query) }),
+    request: ([s, pick]: [Sample, Parameters<Fixture['id']>[0]]) => ({
+      ...base.request(s),
+      url: withQuery(path(f.id(pick)), s.query),
+    }),
   } as RouteSpec<unknown>;
 }
 
 export function clerkRoutes(f: Fixture): RouteSpec<unknown>[] {
   const collection = { POST: shapes.pendingInvitation, GET: shapes.invitationList };
   return [
-    spec('POST /v1/invitations', 'POST', payload(createBody), sometimes, (s) => withQuery('/v1/invitations', s.query), collection),
-    spec('POST /v1/invitations/bulk', 'POST',
-      payload(fc.oneof({ weight: 6, arbitrary: fc.array(createBody, { minLength: 1, maxLength: 2 }) }, { weight: 1, arbitrary: fc.array(createBody, { maxLength: 12 }) }, { weight: 1, arbitrary: createBody })),
-      sometimes, (s) => withQuery('/v1/invitations/bulk', s.query), { POST: shapes.bulkResult }),
+    spec(
+      'POST /v1/invitations',
+      'POST',
+      payload(createBody),
+      sometimes,
+      (s) => withQuery('/v1/invitations', s.query),
+      collection,
+    ),
+    spec(
+      'POST /v1/invitations/bulk',
+      'POST',
+      payload(
+        fc.oneof(
+          { weight: 6, arbitrary: fc.array(createBody, { minLength: 1, maxLength: 2 }) },
+          { weight: 1, arbitrary: fc.array(createBody, { maxLength: 12 }) },
+          { weight: 1, arbitrary: createBody },
+        ),
+      ),
+      sometimes,
+      (s) => withQuery('/v1/invitations/bulk', s.query),
+      { POST: shapes.bulkResult },
+    ),
     spec('GET /v1/invitations', 'GET', noBody, query, (s) => withQuery('/v1/invitations', s.query), collection),
-    withId(f, (id) => `/v1/invitations/${id}/revoke`, 'POST /v1/invitations/{id}/revoke', 'POST', { POST: shapes.revokedInvitation }),
+    withId(f, (id) => `/v1/invitations/${id}/revoke`, 'POST /v1/invitations/{id}/revoke', 'POST', {
+      POST: shapes.revokedInvitation,
+    }),
     withId(f, (id) => `/v1/invitations/${id}`, 'DELETE /v1/invitations/{id}', 'DELETE', { DELETE: shapes.deleted }),
   ] as RouteSpec<unknown>[];
 }
@@ -58,45 +98,108 @@ export function emulatorRoutes(f: Fixture): RouteSpec<unknown>[] {
   const users = { POST: shapes.user, GET: shapes.userList };
   const clock = { GET: shapes.clock, POST: shapes.clock };
   const clockBody = fc.oneof(
-    fc.record({ now: fc.oneof(fc.integer({ min: 0, max: 4_102_444_800_000 }), fc.constant(null), json) }, { requiredKeys: [] }),
+    fc.record(
+      { now: fc.oneof(fc.integer({ min: 0, max: 4_102_444_800_000 }), fc.constant(null), json) },
+      { requiredKeys: [] },
+    ),
     fc.record({ advance_ms: fc.oneof(fc.integer({ min: -86_400_000, max: 86_400_000 }), json) }, { requiredKeys: [] }),
     fc.record({ now: json, advance_ms: json, extra: json }, { requiredKeys: [] }),
   );
-  const userBody = fc.record({ email_address: email, public_metadata: fc.oneof(fc.dictionary(fc.string({ maxLength: 8 }), json, { maxKeys: 3 }), json) }, { requiredKeys: [] });
+  const userBody = fc.record(
+    {
+      email_address: email,
+      public_metadata: fc.oneof(fc.dictionary(fc.string({ maxLength: 8 }), json, { maxKeys: 3 }), json),
+    },
+    { requiredKeys: [] },
+  );
   const ticketPage: RouteSpec<[Sample, IdPick, boolean]> = {
-    name: 'GET /v1/tickets/accept', success: {}, html: true,
-    input: fc.tuple(fc.record({ method: method('GET'), headers, query: sometimes, payload: noBody }), idPick, fc.boolean()),
+    name: 'GET /v1/tickets/accept',
+    success: {},
+    html: true,
+    input: fc.tuple(
+      fc.record({ method: method('GET'), headers, query: sometimes, payload: noBody }),
+      idPick,
+      fc.boolean(),
+    ),
     request: ([s, pick, withTicket]) => {
       f.topUp();
-      const q = [withTicket ? `ticket=${encodeURIComponent(f.ticket(pick))}` : '', s.query].filter((x) => x !== '').join('&');
+      const q = [withTicket ? `ticket=${encodeURIComponent(f.ticket(pick))}` : '', s.query]
+        .filter((x) => x !== '')
+        .join('&');
       return { method: s.method, url: withQuery('/v1/tickets/accept', q), headers: s.headers, payload: s.payload };
     },
   };
   return [
-    spec('GET /_emulator/health', 'GET', noBody, sometimes, (s) => withQuery('/_emulator/health', s.query), { GET: shapes.health }),
-    spec('POST /_emulator/reset', 'POST', noBody, sometimes, (s) => withQuery('/_emulator/reset', s.query), { POST: shapes.reset }, f.topUp),
-    spec('POST /_emulator/users', 'POST', payload(userBody), sometimes, (s) => withQuery('/_emulator/users', s.query), users),
+    spec('GET /_emulator/health', 'GET', noBody, sometimes, (s) => withQuery('/_emulator/health', s.query), {
+      GET: shapes.health,
+    }),
+    spec(
+      'POST /_emulator/reset',
+      'POST',
+      noBody,
+      sometimes,
+      (s) => withQuery('/_emulator/reset', s.query),
+      { POST: shapes.reset },
+      f.topUp,
+    ),
+    spec(
+      'POST /_emulator/users',
+      'POST',
+      payload(userBody),
+      sometimes,
+      (s) => withQuery('/_emulator/users', s.query),
+      users,
+    ),
     spec('GET /_emulator/users', 'GET', noBody, query, (s) => withQuery('/_emulator/users', s.query), users),
-    spec('GET /_emulator/emails', 'GET', noBody, query, (s) => withQuery('/_emulator/emails', s.query), { GET: shapes.emailList }),
+    spec('GET /_emulator/emails', 'GET', noBody, query, (s) => withQuery('/_emulator/emails', s.query), {
+      GET: shapes.emailList,
+    }),
     spec('GET /_emulator/clock', 'GET', noBody, sometimes, (s) => withQuery('/_emulator/clock', s.query), clock),
-    spec('POST /_emulator/clock', 'POST', payload(clockBody), sometimes, (s) => withQuery('/_emulator/clock', s.query), clock),
+    spec(
+      'POST /_emulator/clock',
+      'POST',
+      payload(clockBody),
+      sometimes,
+      (s) => withQuery('/_emulator/clock', s.query),
+      clock,
+    ),
     withId(f, accept, 'POST /_emulator/invitations/{id}/accept', 'POST', { POST: shapes.acceptedInvitation }),
     ticketPage as RouteSpec<unknown>,
   ] as RouteSpec<unknown>[];
 }
 
 const segment = fc.oneof(
-  fc.constantFrom('v1', '_emulator', 'invitations', 'bulk', 'revoke', 'users', 'emails', 'clock', 'tickets', 'accept', ''),
+  fc.constantFrom(
+    'v1',
+    '_emulator',
+    'invitations',
+    'bulk',
+    'revoke',
+    'users',
+    'emails',
+    'clock',
+    'tickets',
+    'accept',
+    '',
+  ),
   fc.string({ maxLength: 12 }).map(encodeURIComponent),
 );
 
 /** Paths no route serves: every answer must still be a Clerk envelope (401, 404 or 405). */
 export const unknownPaths: RouteSpec<unknown> = {
   ...spec('unknown paths', 'GET', noBody, sometimes, () => '', {}),
-  input: fc.tuple(fc.record({ method: method('GET'), headers, query: sometimes, payload: noBody }), fc.array(segment, { minLength: 1, maxLength: 5 })),
+  input: fc.tuple(
+    fc.record({ method: method('GET'), headers, query: sometimes, payload: noBody }),
+    fc.array(segment, { minLength: 1, maxLength: 5 }),
+  ),
   request: ([s, segments]: [Sample, string[]]) => {
     let path = `/${segments.join('/')}`;
-    if (/^\/(v1\/invitations(\/bulk|\/[^/]+\/revoke|\/[^/]+)?|v1\/tickets\/accept|_emulator\/(health|reset|users|emails|clock|invitations\/[^/]+\/accept))\/?$/.test(path)) path += '/x/y';
+    if (
+      /^\/(v1\/invitations(\/bulk|\/[^/]+\/revoke|\/[^/]+)?|v1\/tickets\/accept|_emulator\/(health|reset|users|emails|clock|invitations\/[^/]+\/accept))\/?$/.test(
+        path,
+      )
+    )
+      path += '/x/y';
     return { method: s.method, url: withQuery(path, s.query), headers: s.headers, payload: s.payload };
   },
   alwaysRejected: true,

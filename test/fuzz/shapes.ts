@@ -5,28 +5,37 @@ import { z } from 'zod';
 const ms = z.number().int().nonnegative();
 
 export const errorEnvelope = z.strictObject({
-  errors: z.tuple([z.strictObject({
-    message: z.string().min(1),
-    long_message: z.string().min(1),
-    code: z.string().regex(/^[a-z_]+$/),
-    meta: z.record(z.string(), z.unknown()).optional(),
-  })]),
+  errors: z.tuple([
+    z.strictObject({
+      message: z.string().min(1),
+      long_message: z.string().min(1),
+      code: z.string().regex(/^[a-z_]+$/),
+      meta: z.record(z.string(), z.unknown()).optional(),
+    }),
+  ]),
   clerk_trace_id: z.string().regex(/^[0-9a-f]{32}$/),
 });
 
-export const invitation = z.strictObject({
-  object: z.literal('invitation'),
-  id: z.string().regex(/^inv_[0-9A-Za-z]{27}$/),
-  email_address: z.string().min(3),
-  public_metadata: z.record(z.string(), z.unknown()),
-  revoked: z.literal(true).optional(),
-  status: z.enum(['pending', 'accepted', 'revoked', 'expired']),
-  url: z.string().regex(/^http:\/\/localhost:\d+\/v1\/tickets\/accept\?ticket=[A-Za-z0-9_-]{43}$/).optional(),
-  expires_at: ms,
-  created_at: ms,
-  updated_at: ms,
-}).refine((i) => (i.status === 'revoked') === (i.revoked === true) && (i.url === undefined) === (i.status === 'revoked'),
-  'revoked and url agree with status');
+export const invitation = z
+  .strictObject({
+    object: z.literal('invitation'),
+    id: z.string().regex(/^inv_[0-9A-Za-z]{27}$/),
+    email_address: z.string().min(3),
+    public_metadata: z.record(z.string(), z.unknown()),
+    revoked: z.literal(true).optional(),
+    status: z.enum(['pending', 'accepted', 'revoked', 'expired']),
+    url: z
+      .string()
+      .regex(/^http:\/\/localhost:\d+\/v1\/tickets\/accept\?ticket=[A-Za-z0-9_-]{43}$/)
+      .optional(),
+    expires_at: ms,
+    created_at: ms,
+    updated_at: ms,
+  })
+  .refine(
+    (i) => (i.status === 'revoked') === (i.revoked === true) && (i.url === undefined) === (i.status === 'revoked'),
+    'revoked and url agree with status',
+  );
 
 export const pendingInvitation = invitation.refine((i) => i.status === 'pending', 'a new invitation is pending');
 export const revokedInvitation = invitation.refine((i) => i.status === 'revoked', 'a revoked invitation says so');
@@ -52,7 +61,8 @@ export const reset = z.strictObject({
 
 export const acceptedInvitation = invitation.refine((i) => i.status === 'accepted', 'an accepted invitation says so');
 
-const page = <T extends z.ZodType>(item: T) => z.strictObject({ data: z.array(item).max(500), total_count: z.number().int().nonnegative() });
+const page = <T extends z.ZodType>(item: T) =>
+  z.strictObject({ data: z.array(item).max(500), total_count: z.number().int().nonnegative() });
 
 export const user = z.strictObject({
   object: z.literal('user'),

@@ -1,12 +1,10 @@
-interface Page {
-  version: number;
-  /** The page is right for instance clocks in [from, until): a row on it, or in its filter, expires at until. */
-  from: number;
-  until: number;
+import { isFresh, type Stamp } from './freshness.js';
+
+interface Page extends Stamp {
   body: string;
 }
 
-/** Bounds on what the cache keeps: pages are a few KiB each; a 500-row page is about 250 KiB. */
+/** Bounds on what the cache keeps, in pages and in characters of rendered JSON. */
 export const LIST_CACHE_LIMITS = { pages: 512, bytes: 8 * 1024 * 1024 };
 
 const FREQUENCY_SLOTS = 4096;
@@ -23,11 +21,7 @@ function slot(key: string): number {
 }
 
 /**
- * Rendered list pages, reused while nothing in the instance has changed. The version is read from the
- * database with the instance on every request (InstanceState.listVersion: the sum of the instance's
- * counters' `changes`, bumped by triggers inside every writing transaction), so a write by this process
- * or any other on the same file makes every cached page of that instance stale at once. The clock is an input too: a page is
- * kept only for the span of instance time in which none of its statuses, nor its filter's matches, change.
+ * Rendered list pages, served while fresh (freshness.ts).
  *
  * When full, a new page displaces the oldest only if it is asked for more often (TinyLFU's admission, with
  * a small table of decaying counts): a client paging through more pages than the cache holds would
@@ -42,7 +36,7 @@ export class ListCache {
   get(key: string, version: number, now: number): string | undefined {
     this.count(key);
     const page = this.pages.get(key);
-    return page && page.version === version && now >= page.from && now < page.until ? page.body : undefined;
+    return page && isFresh(page, version, now) ? page.body : undefined;
   }
 
   set(key: string, page: Page): void {

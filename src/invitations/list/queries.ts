@@ -1,6 +1,5 @@
-import type { Statement } from 'better-sqlite3';
-import type { DB } from '../db/open.js';
-import type { InvitationRow, Status, StoredStatus } from './model.js';
+import type { Status, StoredStatus } from '../model.js';
+import { ROW_SELECT } from '../table.js';
 
 export type OrderColumn = 'created_at' | 'email_address' | 'expires_at';
 
@@ -37,69 +36,7 @@ export function listWhere(f: StatusFilter, withQuery: boolean): string {
   return parts.join(' AND ');
 }
 
-/** The list reads rows as arrays (raw mode): building objects in JS is cheaper than in better-sqlite3. */
-export function rowFromArray(a: unknown[]): InvitationRow {
-  return {
-    id: a[0], email_address: a[1], public_metadata: a[2], status: a[3], redirect_url: a[4], template_slug: a[5],
-    notify: a[6], ticket: a[7], expires_at: a[8], created_at: a[9], updated_at: a[10],
-  } as InvitationRow;
-}
-
 export function listSql(where: string, orderBy: OrderColumn, descending: boolean): string {
   const dir = descending ? 'DESC' : 'ASC';
-  return `SELECT id, email_address, public_metadata, status, redirect_url, template_slug, notify, ticket, expires_at, created_at, updated_at
-    FROM invitations WHERE ${where} ORDER BY ${orderBy} ${dir}, id ${dir} LIMIT @limit OFFSET @offset`;
-}
-
-/**
- * total_count from the per-status counters (migration 002) instead of a COUNT(*) over every match.
- * Only the split of stored pending rows into live and expired needs the index: it counts the smaller
- * side (bounded by min(live, expired) index entries), and the result is kept per instance until a
- * pending row changes or the clock reaches the next expires_at, so it is usually not counted at all.
- */
-export class ListCounter {
-  private readonly counts: Statement;
-  private readonly expiredUpTo: Statement;
-  private readonly live: Statement;
-  private readonly nextExpiry_: Statement;
-  private readonly expiredCache = new Map<number, { changes: number; from: number; until: number; expired: number }>();
-
-  constructor(db: DB) {
-    this.counts = db.prepare('SELECT status, n, changes FROM invitation_counts WHERE instance_id = ?').raw();
-    this.expiredUpTo = db.prepare(`SELECT count(*) FROM (SELECT 1 FROM invitations
-      WHERE instance_id = ? AND status = 'pending' AND expires_at <= ? LIMIT ?)`).pluck();
-    this.live = db.prepare(`SELECT count(*) FROM invitations
-      WHERE instance_id = ? AND status = 'pending' AND expires_at > ?`).pluck();
-    this.nextExpiry_ = db.prepare(`SELECT min(expires_at) FROM invitations
-      WHERE instance_id = ? AND status = 'pending' AND expires_at > ?`).pluck();
-  }
-
-  total(instanceId: number, now: number, f: StatusFilter): number {
-    let pending = 0;
-    let pendingChanges = 0;
-    let total = 0;
-    for (const [status, n, changes] of this.counts.all(instanceId) as [StoredStatus, number, number][]) {
-      if (status === 'pending') [pending, pendingChanges] = [n, changes];
-      if (f.stored.includes(status)) total += n;
-    }
-    if (f.expiry === 'any' || pending === 0) return total;
-    const expired = this.expired(instanceId, now, pending, pendingChanges);
-    return f.expiry === 'live' ? total - expired : total - (pending - expired);
-  }
-
-  /** The next instance time at which a live pending invitation expires (Infinity when none will). */
-  nextExpiry(instanceId: number, now: number): number {
-    return (this.nextExpiry_.get(instanceId, now) as number | null) ?? Number.POSITIVE_INFINITY;
-  }
-
-  private expired(instanceId: number, now: number, pending: number, changes: number): number {
-    const cached = this.expiredCache.get(instanceId);
-    if (cached && cached.changes === changes && now >= cached.from && now < cached.until) return cached.expired;
-    const cap = Math.ceil(pending / 2) + 1;
-    const upTo = this.expiredUpTo.get(instanceId, now, cap) as number;
-    const expired = upTo < cap ? upTo : pending - (this.live.get(instanceId, now) as number);
-    const until = this.nextExpiry(instanceId, now);
-    this.expiredCache.set(instanceId, { changes, from: now, until, expired });
-    return expired;
-  }
+  return `SELECT ${ROW_SELECT} FROM invitations WHERE ${where} ORDER BY ${orderBy} ${dir}, id ${dir} LIMIT @limit OFFSET @offset`;
 }

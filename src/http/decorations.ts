@@ -1,0 +1,21 @@
+// What buildApp adds to Fastify's types: the app's decorations and the routes' config.
+import type { Config } from '../config.js';
+import type { InstanceState, InstanceStore } from '../db/instances.js';
+import type { DB } from '../db/open.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    db: DB;
+    instances: InstanceStore;
+    /** Base of invitation links; set from the listening address when PUBLIC_URL is not configured. */
+    publicUrl: string;
+  }
+  interface FastifyRequest {
+    instance: InstanceState;
+  }
+  interface FastifyContextConfig {
+    /** No bearer key needed (health, the ticket link, docs). */
+    public?: boolean;
+  }
+}

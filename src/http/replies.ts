@@ -1,0 +1,122 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import FindMyWay from 'find-my-way';
+import { ClerkError, envelope, errors, toClerkError } from '../errors.js';
+import { traceId } from '../ids.js';
+import { type Admission, pathOf } from './auth.js';
+import { LIMITS } from './limits.js';
+
+/**
+ * Answers what Fastify refuses before routing and hooks (a malformed percent-encoding, an over-long path
+ * parameter): admitted as any request (URL limits, then the key), then 404 in the envelope, as any unknown resource.
+ */
+export function frameworkErrors(admit: Admission): NonNullable<FastifyServerOptions['frameworkErrors']> {
+  return (err, request, reply) => {
+    let clerk = errors.routeNotFound();
+    try {
+      admit(request, 'unmatched');
+    } catch (refusal) {
+      clerk = toClerkError(refusal, LIMITS.bodyBytes);
+    }
+    request.log.info({ code: clerk.item.code, cause: err.code }, 'request rejected');
+    // A Buffer, because these replies skip the onSend hook that drops Fastify's "; charset=utf-8".
+    void (reply as unknown as FastifyReply)
+      .code(clerk.statusCode)
+      .headers(clerk.headers)
+      .header('content-type', 'application/json')
+      .send(Buffer.from(JSON.stringify(envelope(clerk, request.id))));
+  };
+}
+
+function clientError(code: string | undefined): ClerkError {
+  if (code === 'HPE_HEADER_OVERFLOW') return errors.headersTooLarge(LIMITS.headerBytes);
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return errors.requestTimeout();
+  return errors.badRequest();
+}
+
+/**
+ * Answers what Node's parser refused (headers over 16 KiB, malformed HTTP) in the Clerk envelope.
+ * Fastify's default logs the error itself at trace, and its rawPacket holds the request's headers,
+ * bearer key included: only the code is logged here.
+ */
+export function clientErrorHandler(this: FastifyInstance, err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const clerk = clientError(err.code);
+  const id = traceId();
+  this.log.debug({ reqId: id, code: err.code }, 'client error');
+  if (socket.writable) {
+    const body = JSON.stringify(envelope(clerk, id));
+    const head = [
+      `HTTP/1.1 ${clerk.statusCode} ${STATUS_CODES[clerk.statusCode] ?? ''}`,
+      'Content-Type: application/json',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      'Connection: close',
+    ];
+    socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+  }
+  socket.destroySoon();
+}
+
+const noop = (): void => {};
+
+/** The methods served at a path, HEAD aside, in the order their routes were added. */
+function allowedMethods(app: FastifyInstance): (path: string) => string[] {
+  // A router of its own holding every route, each with its url as the store: which route a method's
+  // lookup finds. Any parameter length: a path that Fastify's router refuses as too long still has methods.
+  const router = FindMyWay({ maxParamLength: Number.MAX_SAFE_INTEGER });
+  const routes: { method: FindMyWay.HTTPMethod; url: string }[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat() as FindMyWay.HTTPMethod[]) {
+      if (method === 'HEAD') continue;
+      routes.push({ method, url: route.url });
+      router.on(method, route.url, noop, route.url);
+    }
+  });
+  return (path) => [
+    ...new Set(routes.filter((r) => router.find(r.method, path)?.store === r.url).map((r) => r.method)),
+  ];
+}
+
+/**
+ * Every reply in Clerk's shape: errors in the envelope, 404 for an unknown path and 405 (with Allow) for a
+ * known path's other methods, and `Content-Type: application/json` exactly. Register before the routes.
+ */
+async function replies(app: FastifyInstance): Promise<void> {
+  const allowed = allowedMethods(app);
+
+  // Keep-alive connections of requests in flight at close would otherwise hold the server open until they time out.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+
+  // Fastify adds "; charset=utf-8"; @clerk/backend only parses an exact "application/json".
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('application/json'))
+      reply.header('content-type', 'application/json');
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
+  });
+
+  app.setErrorHandler((err, request, reply) => {
+    const clerk = toClerkError(err, LIMITS.bodyBytes);
+    if (clerk.statusCode >= 500) request.log.error({ err }, 'unexpected error');
+    else if (!(err instanceof ClerkError))
+      request.log.info({ code: clerk.item.code, cause: (err as Error).message }, 'request rejected');
+    return reply
+      .code(clerk.statusCode)
+      .headers(clerk.headers)
+      .type('application/json')
+      .send(envelope(clerk, request.id));
+  });
+
+  app.setNotFoundHandler(async (request) => {
+    const allow = allowed(pathOf(request.url));
+    throw allow.length > 0 ? errors.methodNotAllowed(request.method, allow) : errors.routeNotFound();
+  });
+}
+
+export default fp(replies, { name: 'replies' });
