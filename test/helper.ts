@@ -6,6 +6,7 @@ import { digestKey } from '../src/db/instances.js';
 import { buildApp } from '../src/http/app.js';
 import { userId } from '../src/ids.js';
 import { ticketUrl } from '../src/invitations/model.js';
+import { EMAIL_SELECT } from '../src/invitations/table.js';
 import { type RunningServer, startServer } from '../src/server.js';
 import { checkAgainstOpenapi, checkInjected } from './openapi-hook.js';
 
@@ -103,10 +104,9 @@ export function setStoredStatus(app: FastifyInstance, id: string, status: 'pendi
 /** The outbox as stored for the key's instance (the invitations with an email_id), oldest first. */
 export function outbox(app: FastifyInstance, key: string = KEY): Record<string, unknown>[] {
   const rows = app.db
-    .prepare(`SELECT email_address AS to_email_address, template_slug, id AS invitation_id, ticket, redirect_url, created_at
-    FROM invitations WHERE instance_id = ? AND email_id IS NOT NULL ORDER BY seq`)
+    .prepare(`SELECT ${EMAIL_SELECT} FROM invitations WHERE instance_id = ? AND email_id IS NOT NULL ORDER BY seq`)
     .all(instanceOf(app, key).id) as Record<string, unknown>[];
-  return rows.map(({ ticket, ...email }) => ({ ...email, url: ticketUrl(app.publicUrl, ticket as string) }));
+  return rows.map(({ id: _id, ticket, ...email }) => ({ ...email, url: ticketUrl(app.publicUrl, ticket as string) }));
 }
 
 /** A pino destination that keeps every log line, parsed. */
