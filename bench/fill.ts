@@ -1,25 +1,24 @@
+import { DAY_MS } from '../src/clock.js';
 import { digestKey } from '../src/db/instances.js';
-import { openDatabase } from '../src/db/open.js';
-import { closeDatabase } from '../src/db/transactions.js';
-import { invitationId, ticketToken } from '../src/ids.js';
-
-const DAY_MS = 86_400_000;
+import { closeDatabase, openDatabase } from '../src/db/open.js';
+import { INSERT_SQL, type InvitationRow, insertArgs, newRow } from '../src/invitations/table.js';
 
 /**
  * One row of a realistic instance: mostly pending, 5% accepted, 5% revoked, 1% expired, created 10 ms
  * apart up to now. Emails are user<i>@example<i % 97>.com, so `query=` substrings match a handful.
  */
-export function syntheticRow(i: number, rows: number, now: number) {
+export function syntheticRow(i: number, rows: number, now: number): InvitationRow {
   const created = now - (rows - i) * 10;
-  const status = i % 20 === 7 ? 'accepted' : i % 20 === 13 ? 'revoked' : 'pending';
-  return {
-    id: invitationId(created),
+  return newRow({
     email_address: `user${i}@example${i % 97}.com`,
-    status,
-    ticket: ticketToken(created),
-    expires_at: i % 100 === 42 ? created + 1 : created + 30 * DAY_MS,
+    public_metadata: {},
+    status: i % 20 === 7 ? 'accepted' : i % 20 === 13 ? 'revoked' : 'pending',
+    redirect_url: null,
+    template_slug: 'invitation',
+    notify: false,
     created_at: created,
-  };
+    expires_at: i % 100 === 42 ? created + 1 : created + 30 * DAY_MS,
+  });
 }
 
 export const isLivePending = (i: number): boolean => i % 20 !== 7 && i % 20 !== 13 && i % 100 !== 42;
@@ -34,10 +33,7 @@ export function fillDatabase(path: string, keys: string[], rows: number, keepIds
   const ids = new Map<string, string[]>();
   try {
     const instance = db.prepare('INSERT INTO instances (key_digest, created_at) VALUES (?, ?)');
-    const insert =
-      db.prepare(`INSERT INTO invitations (instance_id, id, email_address, public_metadata, status, redirect_url,
-      template_slug, notify, ticket, expires_at, created_at, updated_at)
-      VALUES (@instance_id, @id, @email_address, '{}', @status, NULL, 'invitation', 0, @ticket, @expires_at, @created_at, @created_at)`);
+    const insert = db.prepare(INSERT_SQL);
     const perKey = Math.ceil(keepIds / keys.length);
     for (const key of keys) {
       const kept: string[] = [];
@@ -45,7 +41,7 @@ export function fillDatabase(path: string, keys: string[], rows: number, keepIds
         const instanceId = Number(instance.run(digestKey(key), now).lastInsertRowid);
         for (let i = 0; i < rows; i++) {
           const row = syntheticRow(i, rows, now);
-          insert.run({ ...row, instance_id: instanceId });
+          insert.run(insertArgs(instanceId, row));
           if (kept.length < perKey && isLivePending(i)) kept.push(row.id);
         }
       })();

@@ -1,7 +1,6 @@
 // Prints EXPLAIN QUERY PLAN for each benchmarked list shape, as markdown for BENCHMARKS.md:
 //   node --import tsx bench/plans.ts
-import { openDatabase } from '../src/db/open.js';
-import { closeDatabase } from '../src/db/transactions.js';
+import { closeDatabase, openDatabase } from '../src/db/open.js';
 import { OUTBOX_SQL } from '../src/emulator/outbox-store.js';
 import { listSql, listWhere, type OrderColumn, statusFilter } from '../src/invitations/list/queries.js';
 import type { Status } from '../src/invitations/model.js';

@@ -1,5 +1,5 @@
 -- The sum of an instance's `changes` is its list version: a cached list page is served while it is
--- unchanged (src/invitations/list-cache.ts). The count triggers bump it for inserts, deletes and moves
+-- unchanged (src/invitations/list/freshness.ts). The count triggers bump it for inserts, deletes and moves
 -- between statuses; this one bumps it for every other update of a row (updated_at, metadata...), so that
 -- no write can leave a stale page. It never fires for a status change, which the count trigger counts.
 CREATE TRIGGER invitations_version_touch AFTER UPDATE ON invitations

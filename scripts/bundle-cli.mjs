@@ -11,7 +11,7 @@ const dist = `${root}dist`;
 const src = `${root}src/`;
 
 // Each source file's import.meta.url as it is in dist/ (tsc's output), so that paths relative to the file
-// (../package.json, ../../migrations, ../../openapi.yaml) resolve as they do unbundled.
+// (../../package.json, ../../migrations, ../../openapi.yaml) resolve as they do unbundled.
 const metaUrlAsInDist = {
   name: 'import-meta-url-as-in-dist',
   setup(b) {

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import t, { type Test } from 'tap';
-import { type DB, openDatabase } from '../src/db/open.js';
-import { batchWriter, closeDatabase } from '../src/db/transactions.js';
+import { closeDatabase, type DB, openDatabase } from '../src/db/open.js';
+import { batchWriter } from '../src/db/transactions.js';
 import { build, call, clerkError, serve } from './helper.js';
 
 function table(t: Test, path = ':memory:'): DB {

@@ -3,8 +3,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import t from 'tap';
 import { CommitWatch } from '../src/db/commit-watch.js';
-import { openDatabase } from '../src/db/open.js';
-import { closeDatabase } from '../src/db/transactions.js';
+import { closeDatabase, openDatabase } from '../src/db/open.js';
 
 t.test('on a WAL file: a commit by this connection or another is seen, reads are not', async (t) => {
   const path = join(t.testdir(), 'watched.db');

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import t, { type Test } from 'tap';
-import { DECAY_PERIOD, LIST_CACHE_LIMITS, ListCache } from '../src/invitations/list/page-cache.js';
+import { DECAY_PERIOD, LIST_CACHE_LIMITS, PageCache } from '../src/invitations/list/page-cache.js';
 import { build, call, DAY_MS, invite, JSON_TYPE, type Reply, setClockOffset } from './helper.js';
 
 const LIST = '/v1/invitations?paginated=true&limit=2';
@@ -141,7 +141,7 @@ t.test('pages are per instance, per query and per link base', async (t) => {
 });
 
 t.test('a full cache takes a new page only if it is asked for more often than the oldest', async (t) => {
-  const cache = new ListCache();
+  const cache = new PageCache();
   const page = (body: string) => ({ version: 0, from: 0, until: 10, body });
   for (let i = 0; i < LIST_CACHE_LIMITS.pages; i++) cache.set(`k${i}`, page(`[${i}]`));
   t.equal(cache.size, LIST_CACHE_LIMITS.pages);
@@ -162,7 +162,7 @@ t.test('a full cache takes a new page only if it is asked for more often than th
 });
 
 t.test('a page hot long ago gives way to a page hot now within about a second of requests', async (t) => {
-  const cache = new ListCache();
+  const cache = new PageCache();
   const page = (body: string) => ({ version: 0, from: 0, until: 10, body });
   // The first pages in are hot (each asked for hundreds of times), then a scan fills the rest of the cache.
   for (let i = 0; i < 8; i++) cache.set(`hot${i}`, page(`[hot${i}]`));
@@ -171,7 +171,7 @@ t.test('a page hot long ago gives way to a page hot now within about a second of
     cache.get(`scan${i}`, 0, 5);
     cache.set(`scan${i}`, page(`[scan${i}]`));
   }
-  // Now 8 other pages are asked for, round-robin, each set whenever it misses (as listJson does), for 20k lookups.
+  // Now 8 other pages are asked for, round-robin, each set whenever it misses (as ListReader.json does), for 20k lookups.
   let lastMiss = -1;
   for (let n = 0; n < 20_000; n++) {
     const key = `now${n % 8}`;
@@ -188,7 +188,7 @@ t.test('a page hot long ago gives way to a page hot now within about a second of
 });
 
 t.test('the cache keeps within its byte bound, oldest out first', async (t) => {
-  const cache = new ListCache();
+  const cache = new PageCache();
   const big = 'x'.repeat(LIST_CACHE_LIMITS.bytes / 5);
   for (let i = 0; i < 6; i++) cache.set(`big${i}`, { version: 0, from: 0, until: 10, body: big });
   t.equal(cache.size, 5);

@@ -1,5 +1,4 @@
 import t from 'tap';
-import { InvitationStore } from '../src/invitations/store.js';
 import {
   build,
   call,
@@ -214,10 +213,9 @@ t.test(
   async (t) => {
     const app = await build(t);
     const instance = instanceOf(app);
-    const invitations = new InvitationStore(app.db);
     const now = Date.now();
     for (let i = 0; i < 23; i++) {
-      invitations.create(instance.id, now, {
+      app.invitations.create(instance.id, now, {
         email_address: `p${i % 4}@example.com`,
         public_metadata: {},
         redirect_url: null,

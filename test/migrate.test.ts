@@ -6,8 +6,7 @@ import t, { type Test } from 'tap';
 import { defaultConfig } from '../src/config.js';
 import { digestKey } from '../src/db/instances.js';
 import { migrate, readMigrations, SchemaTooNewError } from '../src/db/migrate.js';
-import { openDatabase } from '../src/db/open.js';
-import { closeDatabase } from '../src/db/transactions.js';
+import { closeDatabase, openDatabase } from '../src/db/open.js';
 import { buildApp } from '../src/http/app.js';
 import { call, invite, KEY, OTHER_KEY } from './helper.js';
 

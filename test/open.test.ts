@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import t from 'tap';
-import { type DB, openDatabase } from '../src/db/open.js';
-import { closeDatabase } from '../src/db/transactions.js';
+import { closeDatabase, type DB, openDatabase } from '../src/db/open.js';
 
 const settings = (db: DB) => ({
   journal_mode: db.pragma('journal_mode', { simple: true }),

@@ -30,7 +30,7 @@ const readIfThere = (path: string): Buffer | undefined => {
 
 /**
  * Loads the bundle as Node loads a CommonJS file, but compiled through vm.Script so that V8 can start from
- * the code cache instead of parsing and compiling the whole bundle (BENCHMARKS.md: start-up).
+ * the code cache instead of parsing and compiling the whole bundle (BENCHMARKS.md).
  * undefined when there is no bundle: run from src, or a build without it.
  */
 export function loadBundle(): LoadedBundle | undefined {

@@ -87,6 +87,6 @@ export function run(argv: string[]): void {
   );
 }
 
-// For the build's warm-up run, which makes the bundle's code cache (build/bundle-cli.mjs).
+// For the build's warm-up run, which makes the bundle's code cache (scripts/warm-cli.mjs, run by scripts/bundle-cli.mjs).
 export { loadConfig } from '../config.js';
 export { startServer } from '../server.js';

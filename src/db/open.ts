@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { migrate } from './migrate.js';
+import { flushWrites } from './transactions.js';
 
 export type DB = Database.Database;
 
@@ -29,4 +30,12 @@ export function openDatabase(path: string): DB {
     db.close();
     throw err;
   }
+}
+
+/** Writes still queued for the group commit are written, not dropped; then the WAL is checkpointed. */
+export function closeDatabase(db: DB): void {
+  if (!db.open) return;
+  flushWrites(db);
+  if (!db.memory) db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
 }

@@ -102,10 +102,7 @@ export function batchWriter(db: DB): BatchWriter {
   return write;
 }
 
-/** Writes still queued for the group commit are written, not dropped; then the WAL is checkpointed. */
-export function closeDatabase(db: DB): void {
-  if (!db.open) return;
+/** Runs the writes still queued for the group commit now, before the database closes. */
+export function flushWrites(db: DB): void {
   batchers.get(db)?.flush();
-  if (!db.memory) db.pragma('wal_checkpoint(TRUNCATE)');
-  db.close();
 }

@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { DB } from '../db/open.js';
 import { ticketUrl } from '../invitations/model.js';
-import { EMAIL_SELECT } from '../invitations/table.js';
+import { EMAIL_SELECT, type EmailRow } from '../invitations/table.js';
 
 export interface Email {
   object: 'email';
@@ -10,16 +10,6 @@ export interface Email {
   template_slug: string;
   invitation_id: string;
   url: string;
-  redirect_url: string | null;
-  created_at: number;
-}
-
-interface EmailRow {
-  id: string;
-  to_email_address: string;
-  template_slug: string;
-  invitation_id: string;
-  ticket: string;
   redirect_url: string | null;
   created_at: number;
 }

@@ -2,11 +2,11 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
 import { type InstanceState, InstanceStore } from '../db/instances.js';
-import { openDatabase } from '../db/open.js';
-import { closeDatabase } from '../db/transactions.js';
+import { closeDatabase, openDatabase } from '../db/open.js';
 import emulatorRoutes from '../emulator/routes.js';
 import { traceId } from '../ids.js';
 import invitationRoutes from '../invitations/routes.js';
+import { InvitationStore } from '../invitations/store.js';
 import { loadSeed } from '../seed/load.js';
 import auth, { createAdmission } from './auth.js';
 import body from './body.js';
@@ -42,6 +42,7 @@ export async function buildApp(config: Config, options: FastifyServerOptions = {
   app.decorate('config', config);
   app.decorate('db', db);
   app.decorate('instances', instances);
+  app.decorate('invitations', new InvitationStore(db));
   app.decorate('publicUrl', config.publicUrl ?? `http://localhost:${config.port}`);
   app.decorateRequest('instance', null as unknown as InstanceState);
   app.addHook('onClose', async () => {

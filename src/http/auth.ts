@@ -5,16 +5,13 @@ import { realNow } from '../clock.js';
 import { SECRET_KEY_PATTERN } from '../config.js';
 import { digestKey, type InstanceState, type InstanceStore } from '../db/instances.js';
 import { errors } from '../errors.js';
-import { checkUrl } from './limits.js';
+import { checkUrl, pathOf } from './limits.js';
 
 const BEARER = /^Bearer +(\S+) *$/i;
 const API_VERSION = /^\d{4}-\d{2}-\d{2}$/;
 
 /** How many accepted keys the authenticator remembers (oldest forgotten first); a key is about 50 bytes. */
 const KNOWN_KEYS = 10_000;
-
-/** The path part of a request URL. */
-export const pathOf = (url: string): string => url.split('?')[0] ?? '';
 
 /** Paths served to a key's instance: an unknown path under them still needs a valid key (it answers 404 after). */
 const needsKey = (path: string): boolean =>

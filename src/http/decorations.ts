@@ -1,13 +1,15 @@
-// What buildApp adds to Fastify's types: the app's decorations and the routes' config.
+// What buildApp adds to Fastify's types: the app's decorations and the routes' config (docs.ts adds routeList).
 import type { Config } from '../config.js';
 import type { InstanceState, InstanceStore } from '../db/instances.js';
 import type { DB } from '../db/open.js';
+import type { InvitationStore } from '../invitations/store.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
     db: DB;
     instances: InstanceStore;
+    invitations: InvitationStore;
     /** Base of invitation links; set from the listening address when PUBLIC_URL is not configured. */
     publicUrl: string;
   }

@@ -10,7 +10,7 @@ import Fastify, {
 import fp from 'fastify-plugin';
 import { errors } from '../errors.js';
 
-/** openapi.yaml at the package root: two levels up from both src/plugins and dist/plugins. */
+/** openapi.yaml at the package root: two levels up from both src/http and dist/http. */
 export const OPENAPI_PATH = fileURLToPath(new URL('../../openapi.yaml', import.meta.url));
 
 export interface RouteEntry {

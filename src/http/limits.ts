@@ -9,6 +9,9 @@ export const LIMITS = {
   headerBytes: 16 * 1024,
 } as const;
 
+/** The path part of a request URL. */
+export const pathOf = (url: string): string => url.split('?')[0] ?? '';
+
 /** Rejects an over-long URL or an over-long query before anything parses or authenticates it. */
 export function checkUrl(url: string): void {
   if (url.length > LIMITS.urlChars) throw errors.urlTooLong(LIMITS.urlChars);

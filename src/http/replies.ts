@@ -2,11 +2,10 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import FindMyWay from 'find-my-way';
 import { ClerkError, envelope, errors, toClerkError } from '../errors.js';
 import { traceId } from '../ids.js';
-import { type Admission, pathOf } from './auth.js';
-import { LIMITS } from './limits.js';
+import type { Admission } from './auth.js';
+import { LIMITS, pathOf } from './limits.js';
 
 /**
  * Answers what Fastify refuses before routing and hooks (a malformed percent-encoding, an over-long path
@@ -59,24 +58,20 @@ export function clientErrorHandler(this: FastifyInstance, err: Error & { code?: 
   socket.destroySoon();
 }
 
-const noop = (): void => {};
-
-/** The methods served at a path, HEAD aside, in the order their routes were added. */
+/** The methods served at a path, HEAD aside, so that a known path with the wrong method answers 405, not 404. */
 function allowedMethods(app: FastifyInstance): (path: string) => string[] {
-  // A router of its own holding every route, each with its url as the store: which route a method's
-  // lookup finds. Any parameter length: a path that Fastify's router refuses as too long still has methods.
-  const router = FindMyWay({ maxParamLength: Number.MAX_SAFE_INTEGER });
-  const routes: { method: FindMyWay.HTTPMethod; url: string }[] = [];
-  app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat() as FindMyWay.HTTPMethod[]) {
-      if (method === 'HEAD') continue;
-      routes.push({ method, url: route.url });
-      router.on(method, route.url, noop, route.url);
-    }
+  // Each route's url as a pattern of the raw path (a parameter is one non-empty segment), keyed by its
+  // source text, since RegExp.prototype.source escapes "/" and cannot be compared with it.
+  const routes = new Map<string, { pattern: RegExp; methods: string[] }>();
+  app.addHook('onRoute', (r) => {
+    const source = `^${r.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z_]+/g, '[^/]+')}$`;
+    const methods = [r.method].flat().filter((m) => m !== 'HEAD');
+    const entry = routes.get(source) ?? { pattern: new RegExp(source), methods: [] };
+    entry.methods.push(...methods);
+    routes.set(source, entry);
   });
-  return (path) => [
-    ...new Set(routes.filter((r) => router.find(r.method, path)?.store === r.url).map((r) => r.method)),
-  ];
+  // A path can match several patterns (/v1/invitations/bulk is also /v1/invitations/:id).
+  return (path) => [...new Set([...routes.values()].filter((r) => r.pattern.test(path)).flatMap((r) => r.methods))];
 }
 
 /**

@@ -4,11 +4,10 @@ import { batchWriter } from '../db/transactions.js';
 import { ListReader } from './list/reader.js';
 import { type DeletedInvitation, invitationJson } from './model.js';
 import { bulkBody, createBody, invitationParams, listQuery } from './schemas.js';
-import { InvitationStore } from './store.js';
 
 /** Clerk's five invitation routes, mounted under /v1. */
 const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
-  const invitations = new InvitationStore(app.db);
+  const { invitations } = app;
   const lists = new ListReader(app.db);
   // Writes are group-committed: those of one event-loop turn share a transaction (see batchWriter).
   const write = batchWriter(app.db);

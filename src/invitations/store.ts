@@ -66,7 +66,17 @@ export class InvitationStore {
   }
 
   private insertOne(instanceId: number, now: number, input: CreateInput): InvitationRow {
-    const row = newRow({ ...input, created_at: now, expires_at: now + input.expires_in_days * DAY_MS });
+    const { email_address, public_metadata, redirect_url, template_slug, notify } = input;
+    const expires_at = now + input.expires_in_days * DAY_MS;
+    const row = newRow({
+      email_address,
+      public_metadata,
+      redirect_url,
+      template_slug,
+      notify,
+      created_at: now,
+      expires_at,
+    });
     this.insert.run(insertArgs(instanceId, row));
     return row;
   }

@@ -61,13 +61,37 @@ export function rowFromArray(a: unknown[]): InvitationRow {
 export const INSERT_SQL = `INSERT INTO invitations (instance_id, ${ROW_SELECT}, email_id)
   VALUES (?, ${ROW_COLUMNS.map(() => '?').join(', ')}, ?)`;
 
-export function insertArgs(instanceId: number, row: InvitationRow): unknown[] {
-  return [instanceId, ...ROW_COLUMNS.map((c) => row[c]), row.notify ? emailId(row.created_at) : null];
-}
+/** INSERT_SQL's values: the instance, the row in ROW_COLUMNS order, then the email id. */
+export const insertArgs = (instanceId: number, r: InvitationRow): unknown[] => [
+  instanceId,
+  r.id,
+  r.email_address,
+  r.public_metadata,
+  r.status,
+  r.redirect_url,
+  r.template_slug,
+  r.notify,
+  r.ticket,
+  r.expires_at,
+  r.created_at,
+  r.updated_at,
+  r.notify ? emailId(r.created_at) : null,
+];
 
 /** An email of the outbox is the invitation that sent it: these columns, as an Email's fields (and its ticket). */
 export const EMAIL_SELECT = `email_id AS id, email_address AS to_email_address, template_slug, id AS invitation_id,
   ticket, redirect_url, created_at`;
+
+/** A row selected by EMAIL_SELECT. */
+export interface EmailRow {
+  id: string;
+  to_email_address: string;
+  template_slug: string;
+  invitation_id: string;
+  ticket: string;
+  redirect_url: string | null;
+  created_at: number;
+}
 
 /** What a new row is made from; the rest (ticket, and id, status and updated_at by default) is made here. */
 export interface NewRow {

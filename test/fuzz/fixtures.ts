@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Test } from 'tap';
 import { instanceNow } from '../../src/clock.js';
 import { digestKey } from '../../src/db/instances.js';
-import { InvitationStore } from '../../src/invitations/store.js';
 import { build, KEY, OTHER_KEY } from '../helper.js';
 import type { IdPick } from './arbitraries.js';
 
@@ -31,12 +30,11 @@ export async function fixture(t: Test): Promise<Fixture> {
     .pluck();
   // The fuzz moves the instance clock, so "pending" and new invitations follow it.
   const now = (key: string) => instanceNow(instance(key));
-  const invitations = new InvitationStore(app.db);
   let made = 0;
   const add = (key: string, n: number) => {
     const { id: instanceId } = instance(key);
     for (let i = 0; i < n; i++) {
-      invitations.create(instanceId, now(key), {
+      app.invitations.create(instanceId, now(key), {
         email_address: `fixture-${made++}@example.net`,
         public_metadata: { n: made },
         redirect_url: made % 3 === 0 ? 'https://app.example.com/welcome?x=1' : null,

@@ -1,4 +1,4 @@
-// When a cached list answer (a page of ListCache, an expired count of ListCounter) may still be served.
+// When a cached list answer (a page of PageCache, an expired count of ListCounter) may still be served.
 //
 // The contract: a cached answer is served only while (1) the version it was computed under equals the
 // one this request read, and (2) the instance clock is inside the span of instance time it holds for.
@@ -7,7 +7,7 @@
 // (1) The version is InstanceState.listVersion, the sum of the instance's `invitation_counts.changes`
 //     (db/instances.ts; ListCounter uses the pending status's own `changes`). Triggers bump it inside
 //     the transaction of every write to an invitation row: inserts, deletes and moves between statuses
-//     or expiry times (migration 002), and every other update (invitations_version_touch, migration 004).
+//     or expiry times (migration 002), and every other update (invitations_version_touch, migrations 003 and 004).
 //     The auth hook reads the instance, version included, before the route reads any row, and
 //     InstanceStore.byId reads it from the database again whenever CommitWatch reports a commit since its
 //     last read: this connection's by SQLite's total_changes(), another process's by the -shm header.

@@ -27,7 +27,7 @@ function slot(key: string): number {
  * a small table of decaying counts): a client paging through more pages than the cache holds would
  * otherwise replace every page before its next use, and each replaced page is garbage the heap must grow for.
  */
-export class ListCache {
+export class PageCache {
   private readonly pages = new Map<string, Page>();
   private bytes = 0;
   private readonly asked = new Uint8Array(FREQUENCY_SLOTS);

@@ -5,7 +5,7 @@ import { invitationJson } from '../model.js';
 import type { ListQuery } from '../schemas.js';
 import { type InvitationRow, rowFromArray } from '../table.js';
 import { ListCounter } from './counts.js';
-import { ListCache } from './page-cache.js';
+import { PageCache } from './page-cache.js';
 import { listSql, listWhere, statusFilter } from './queries.js';
 
 const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -15,7 +15,7 @@ export class ListReader {
   /** Prepared statements per WHERE clause and order: a few dozen shapes in all. */
   private readonly statements = new Map<string, { rows: Statement; count: Statement | undefined }>();
   private readonly counter: ListCounter;
-  private readonly pages = new ListCache();
+  private readonly pages = new PageCache();
 
   constructor(private readonly db: DB) {
     this.counter = new ListCounter(db);
