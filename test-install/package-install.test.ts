@@ -2,34 +2,17 @@
 // the `npm install` compiles better-sqlite3 when no prebuilt binary can be downloaded (as offline), which
 // takes minutes. CI runs it as .ci/steps/20-package-install.sh; by hand, after `npm run build`:
 //   npx tap --disable-coverage --timeout=900 test-install/package-install.test.ts
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import t from 'tap';
 import { cleanEnv, type Finished } from '../test/built-cli.js';
+import { npmEnv, pack, run } from '../test/npm-pack.js';
 
 // One `npm install` of the packed tarball, which compiles better-sqlite3 when no prebuilt binary
 // can be downloaded (as on this machine): minutes, not seconds.
 t.setTimeout(15 * 60_000);
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const run = promisify(execFile);
-
-/** npm without the npm_* variables of the `npm`/`npx` that runs us, which would steer the inner npm. */
-function npmEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(cleanEnv()).filter(([k]) => !/^npm_/i.test(k)));
-}
-
-// --ignore-scripts skips `prepare`: dist is built before this runs (by `npm test` in CI), and packing
-// exactly that build is the point; rebuilding it here would also pull it from under anything else
-// running the CLI at the same time.
-const pack = async (...args: string[]) =>
-  JSON.parse(
-    (await run('npm', ['pack', '--ignore-scripts', '--json', ...args], { cwd: ROOT, env: npmEnv() })).stdout,
-  ) as [{ filename: string; files: { path: string }[] }];
 
 t.test('installed from its tarball into an empty folder, the command and the API both serve', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'cim-install-'));
