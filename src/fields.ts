@@ -1,4 +1,5 @@
 // Field schemas shared by the routes and the seed file: email addresses, metadata, URLs, query integers.
+import { domainToASCII } from 'node:url';
 import { z } from 'zod';
 
 /** Markers on refinements, so that a failure maps to Clerk's code for it (http/validation.ts, seed/schema.ts). */
@@ -20,15 +21,47 @@ export const integerParam = (min: number, max: number, expected: string) =>
     .transform(Number)
     .pipe(z.number().min(min, { error: expected }).max(max, { error: expected }));
 
-const EMAIL_PATTERN = /^[^\s@"(),:;<>[\\\]]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/;
+// Dot-atoms in the local part (no leading, trailing or doubled dot); LDH labels in the domain.
+const ATOM = /[^\s@"(),:;<>[\\\].]+/.source;
+const LABEL = /[a-z0-9](?:[a-z0-9-]*[a-z0-9])?/.source;
+const EMAIL_PATTERN = new RegExp(`^${ATOM}(?:\\.${ATOM})*@${LABEL}(?:\\.${LABEL})+$`);
+const MAX_EMAIL_LENGTH = 320;
 
-/** A trimmed, lower-cased email address; a malformed one fails with form_param_format_invalid. */
+/** Characters that show as nothing or reorder text: controls, format characters (zero-width, bidi, soft hyphen, BOM), lone surrogates. */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}]/u;
+
+/**
+ * The one stored form of a trimmed, lower-cased address, or undefined when it is not an address: an
+ * internationalised domain becomes its punycode (UTS #46, as browsers do), so both spellings are one address.
+ */
+function canonicalEmail(folded: string): string | undefined {
+  if (folded.length > MAX_EMAIL_LENGTH || INVISIBLE.test(folded)) return undefined;
+  const at = folded.lastIndexOf('@');
+  // An ASCII domain is kept as typed, so every address that was valid before is stored as before.
+  const email =
+    at >= 0 && /[^\p{ASCII}]/u.test(folded.slice(at + 1))
+      ? `${folded.slice(0, at)}@${domainToASCII(folded.slice(at + 1))}`
+      : folded;
+  return email.length <= MAX_EMAIL_LENGTH && EMAIL_PATTERN.test(email) ? email : undefined;
+}
+
+/** What an address is looked up by (the outbox's ?to=): its stored form, or, when not valid, trimmed and lower-cased. */
+export function emailLookupKey(raw: string): string {
+  const folded = raw.trim().toLowerCase();
+  return canonicalEmail(folded) ?? folded;
+}
+
+/** A trimmed, lower-cased email address in its stored form; a malformed one fails with form_param_format_invalid. */
 export const emailAddress = z
   .string({ error: 'Expected a string.' })
   .trim()
   .toLowerCase()
   .refine((s) => s !== '', { params: { kind: BLANK }, abort: true })
-  .refine((s) => s.length <= 320 && EMAIL_PATTERN.test(s), { params: { kind: EMAIL_FORMAT } });
+  .transform((s, ctx) => {
+    const email = canonicalEmail(s);
+    if (email === undefined) ctx.addIssue({ code: 'custom', input: s, params: { kind: EMAIL_FORMAT } });
+    return email ?? s;
+  });
 
 const MAX_METADATA_DEPTH = 10;
 export const MAX_METADATA_BYTES = 8192;

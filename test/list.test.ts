@@ -118,6 +118,20 @@ t.test('query matches a case-insensitive substring of the email or an exact id',
   );
 });
 
+t.test('a query holding NUL or another control character answers form_param_value_invalid', async (t) => {
+  const app = await build(t);
+  await seed(app);
+  for (const value of ['%00zzz', 'zzz%00', '%00', 'a%01b', 'a%09b', 'example%0A', '%1B%5B31m', '%7F', '%C2%85']) {
+    clerkError(t, await get(app, `?paginated=true&query=${value}`), 422, {
+      message: 'is invalid',
+      long_message: 'query is invalid. Expected text without control characters (such as NUL, tab or newline).',
+      code: 'form_param_value_invalid',
+      meta: { param_name: 'query' },
+    });
+  }
+  t.same(await emails(app, '?query=zzz'), [], 'the text after the NUL matches nothing');
+});
+
 t.test('order_by sorts by each column in either direction, + implied', async (t) => {
   const app = await build(t);
   await seed(app);

@@ -111,6 +111,21 @@ t.test('a malformed seed stops start-up with the file and the entry', async (t) 
       'instances[0].invitations[2].email_address: must be a valid email address',
     ],
     [
+      'invisible character in an email',
+      one([{ email_address: 'a\u200b@example.com' }]),
+      'instances[0].invitations[0].email_address: must be a valid email address',
+    ],
+    [
+      'doubled dot in an email',
+      one([], { users: [{ email_address: 'a..b@example.com' }] }),
+      'instances[0].users[0].email_address: must be a valid email address',
+    ],
+    [
+      'one user under both spellings of its domain',
+      one([], { users: [{ email_address: 'u@müller.de' }, { email_address: 'u@xn--mller-kva.de' }] }),
+      'instances[0].users[1].email_address: duplicates users[0].email_address',
+    ],
+    [
       'unknown key',
       one([{ email_address: 'a@example.com', emial: 'x' }]),
       'instances[0].invitations[0].emial: is not a known field',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_TIME } from '../clock.js';
-import { emailAddress, integerParam, publicMetadata } from '../fields.js';
+import { emailAddress, emailLookupKey, integerParam, publicMetadata } from '../fields.js';
 
 const page = {
   limit: integerParam(1, 500, 'Expected an integer from 1 to 500.').default(100),
@@ -14,7 +14,7 @@ export const outboxQuery = z.object({
   to: z
     .string({ error: 'Expected one email address.' })
     .optional()
-    .transform((s) => (s === undefined || s.trim() === '' ? undefined : s.trim().toLowerCase())),
+    .transform((s) => (s === undefined || s.trim() === '' ? undefined : emailLookupKey(s))),
 });
 
 export const userBody = z.preprocess(

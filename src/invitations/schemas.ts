@@ -55,6 +55,10 @@ export const bulkBody = z
 const ORDER_PATTERN = /^([-+ ]?)(created_at|email_address|expires_at)$/;
 const ORDER_EXPECTED = 'Expected created_at, email_address or expires_at, optionally prefixed with + or -.';
 
+// SQLite's LIKE stops at a NUL, so such a query would match everything; no address or id holds a control character.
+const CONTROL = /\p{Cc}/u;
+const QUERY_EXPECTED = 'Expected text without control characters (such as NUL, tab or newline).';
+
 export const listQuery = z
   .object({
     limit: integerParam(1, 500, 'Expected an integer from 1 to 500.').optional(),
@@ -62,7 +66,10 @@ export const listQuery = z
     status: z
       .union([z.enum(STATUSES), z.array(z.enum(STATUSES))], { error: `Expected one of: ${STATUSES.join(', ')}.` })
       .optional(),
-    query: z.string({ error: 'Expected a string.' }).optional(),
+    query: z
+      .string({ error: 'Expected a string.' })
+      .refine((s) => !CONTROL.test(s), { error: QUERY_EXPECTED })
+      .optional(),
     order_by: z.string({ error: ORDER_EXPECTED }).regex(ORDER_PATTERN, { error: ORDER_EXPECTED }).optional(),
     paginated: z.enum(['true', 'false'], { error: 'Expected true or false.' }).optional(),
   })
