@@ -32,6 +32,9 @@ export async function buildApp(config: Config, options: FastifyServerOptions = {
     genReqId: traceId,
     requestIdHeader: false,
     bodyLimit: LIMITS.bodyBytes,
+    // Fastify's default of 0 turns Node's requestTimeout off, so a body that never ends would hold its socket forever.
+    requestTimeout: LIMITS.requestMs,
+    http: { headersTimeout: LIMITS.headersMs, connectionsCheckingInterval: LIMITS.timeoutCheckMs },
     clientErrorHandler,
     frameworkErrors: frameworkErrors(admit),
     // Requests already on a keep-alive connection while stopping are served, not given Fastify's non-Clerk 503.
