@@ -66,6 +66,14 @@ export const errors = {
     ),
   bodyInvalid: (why = 'The request body is invalid. Please consult the API documentation for more information.') =>
     make(400, 'request_body_invalid', 'Request body invalid', why),
+  bodyTooDeep: (max: number) =>
+    over(
+      400,
+      'request_body_invalid',
+      'Request body invalid',
+      'The request body is nested deeper than',
+      `depth of ${max} levels`,
+    ),
   bodyTooLarge: (limit: number) =>
     over(413, 'request_body_too_large', 'Request body too large', 'The request body exceeds', `size of ${limit} bytes`),
   paramMissing: (param: string) =>

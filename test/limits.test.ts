@@ -307,3 +307,35 @@ t.test('a served app times out a request after 30 s and its headers after 10 s, 
     },
   );
 });
+
+t.test('a JSON body nested deeper than 64 levels answers 400 request_body_invalid before it is parsed', async (t) => {
+  const app = await build(t);
+  const tooDeep = {
+    message: 'Request body invalid',
+    long_message: 'The request body is nested deeper than the maximum allowed depth of 64 levels.',
+    code: 'request_body_invalid',
+  };
+  const post = (payload: string) =>
+    call(app, { method: 'POST', url: '/v1/invitations', payload, headers: { 'content-type': 'application/json' } });
+  clerkError(t, await post('['.repeat(1024 * 1024 - 1)), 400, tooDeep);
+  // The body object and 64 levels of metadata: 65 in all.
+  const metadata = (levels: number) =>
+    JSON.stringify({ email_address: 'a@example.com', public_metadata: nested(levels) });
+  clerkError(t, await post(metadata(64)), 400, tooDeep);
+  clerkError(t, await post(`[${'{"a":'.repeat(64)}1${'}'.repeat(64)}]`), 400, tooDeep);
+  // 64 levels parse, and are then refused by public_metadata's own limit of 10.
+  clerkError(t, await post(metadata(63)), 422, {
+    message: 'is invalid',
+    code: 'form_param_value_invalid',
+    meta: { param_name: 'public_metadata' },
+    long_message: 'public_metadata is invalid. Expected an object nested at most 10 levels deep.',
+  });
+  t.same((await call(app, { method: 'GET', url: '/v1/invitations' })).body, [], 'nothing stored');
+  // Brackets inside strings, escaped quotes included, are text, not nesting.
+  const brackets = `"\\${'['.repeat(100)}\\"${'{'.repeat(100)}`;
+  const ok = await post(`{"email_address":"a@example.com","public_metadata":{"s":${JSON.stringify(brackets)}}}`);
+  t.same(
+    { status: ok.status, type: ok.type, metadata: (ok.body as { public_metadata: unknown }).public_metadata },
+    { status: 200, type: 'application/json', metadata: { s: brackets } },
+  );
+});
