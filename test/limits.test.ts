@@ -1,6 +1,7 @@
+import type { Server } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import type { FastifyServerOptions } from 'fastify';
+import type { FastifyHttpOptions } from 'fastify';
 import t from 'tap';
 import { defaultConfig } from '../src/config.js';
 import { buildApp } from '../src/http/app.js';
@@ -250,7 +251,7 @@ t.test(
   'a body that stops arriving is answered 408 request_timeout in the envelope and its socket closed',
   async (t) => {
     // The production timeouts, shortened so the test waits well under a second.
-    const timeouts: FastifyServerOptions = {
+    const timeouts: FastifyHttpOptions<Server> = {
       requestTimeout: 300,
       http: { headersTimeout: 200, connectionsCheckingInterval: 20 },
     };
@@ -297,7 +298,10 @@ t.test(
 
 t.test('a served app times out a request after 30 s and its headers after 10 s, checked every second', async (t) => {
   const server = await serve(t);
-  const { requestTimeout, headersTimeout, connectionsCheckingInterval } = server.app.server;
+  // @types/node knows connectionsCheckingInterval only as a constructor option; Node keeps it on the server.
+  const { requestTimeout, headersTimeout, connectionsCheckingInterval } = server.app.server as Server & {
+    connectionsCheckingInterval: number;
+  };
   t.same(
     { requestTimeout, headersTimeout, connectionsCheckingInterval },
     {
