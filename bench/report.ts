@@ -37,6 +37,8 @@ export interface BenchResult {
   /** Rounds of baseline-then-operation for the operations with a ratio target. */
   rounds: number;
   coldStartMs: { median: number; samples: number[] };
+  /** Round trips of a 1 MiB body of nested `[` and of a flat 1 MiB JSON string, both refused with 400. */
+  oneMiBRefusalMs?: Record<'deep' | 'flat', { median: number; samples: number[] }>;
   configs: ConfigResult[];
   targets: Target[];
 }
@@ -132,6 +134,11 @@ export function table(r: BenchResult): string {
     ),
     '',
     `cold start to healthy: median ${round(r.coldStartMs.median)} ms of ${r.coldStartMs.samples.map((s) => round(s)).join(', ')}`,
+    ...(r.oneMiBRefusalMs
+      ? [
+          `1 MiB body refused with 400, round trip: nested [ median ${r.oneMiBRefusalMs.deep.median.toFixed(1)} ms, flat string median ${r.oneMiBRefusalMs.flat.median.toFixed(1)} ms`,
+        ]
+      : []),
     ...configs,
   ].join('\n');
 }

@@ -216,6 +216,38 @@ async function coldStarts(n: number): Promise<number[]> {
   return samples;
 }
 
+/**
+ * Round trips of two 1 MiB bodies the emulator refuses with 400: one of nested `[` (refused by the depth
+ * check) and one flat JSON string (parsed whole), so the transfer's own cost is beside the deep body's.
+ */
+async function oneMiBRefusals(n: number): Promise<NonNullable<BenchResult['oneMiBRefusalMs']>> {
+  const bytes = 1024 * 1024;
+  const bodies = { deep: '['.repeat(bytes), flat: `[${JSON.stringify('x'.repeat(bytes - 4))}]` };
+  const server = await startEmulator({ db: ':memory:' });
+  try {
+    const result = { deep: { median: 0, samples: [] as number[] }, flat: { median: 0, samples: [] as number[] } };
+    // Alternated, after one unmeasured pair, so neither body pays the fresh server's warm-up alone.
+    for (let i = 0; i <= n; i++) {
+      for (const [name, body] of Object.entries(bodies) as ['deep' | 'flat', string][]) {
+        const began = performance.now();
+        const res = await fetch(`${server.url}/v1/invitations`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer sk_test_bench', 'content-type': 'application/json' },
+          body,
+        });
+        await res.arrayBuffer();
+        if (res.status !== 400) throw new Error(`the ${name} 1 MiB body answered ${res.status}, not 400`);
+        if (i > 0) result[name].samples.push(performance.now() - began);
+      }
+    }
+    result.deep.median = median(result.deep.samples);
+    result.flat.median = median(result.flat.samples);
+    return result;
+  } finally {
+    await server.stop();
+  }
+}
+
 const k = (n: number): string => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`);
 const more: Plan[] = [
   { name: `memory-1x${k(rows)}`, db: ':memory:', instances: 1, perInstance: rows, writes: true },
@@ -240,6 +272,7 @@ const loadBefore = loadavg().map((l) => Math.round(l * 100) / 100);
 console.error(`bench: ${driver}, ${seconds} s per operation, ${plans.map((p) => p.name).join(', ')}`);
 try {
   const samples = await coldStarts(smoke ? 3 : 7);
+  const oneMiBRefusalMs = await oneMiBRefusals(smoke ? 10 : 30);
   const configs: ConfigResult[] = [];
   for (const p of plans) configs.push(await runConfig(p));
   const partial = {
@@ -257,6 +290,7 @@ try {
     seconds,
     rounds,
     coldStartMs: { median: median(samples), samples },
+    oneMiBRefusalMs,
     configs,
   };
   const result: BenchResult = {

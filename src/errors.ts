@@ -66,10 +66,18 @@ export const errors = {
     ),
   bodyInvalid: (why = 'The request body is invalid. Please consult the API documentation for more information.') =>
     make(400, 'request_body_invalid', 'Request body invalid', why),
+  bodyTooDeep: (max: number) =>
+    over(
+      400,
+      'request_body_invalid',
+      'Request body invalid',
+      'The request body is nested deeper than',
+      `depth of ${max} levels`,
+    ),
   bodyTooLarge: (limit: number) =>
     over(413, 'request_body_too_large', 'Request body too large', 'The request body exceeds', `size of ${limit} bytes`),
-  paramMissing: (param: string) =>
-    make(422, 'form_param_missing', 'is missing', `${param} must be included.`, { param_name: param }),
+  paramMissing: (param: string, long = `${param} must be included.`) =>
+    make(422, 'form_param_missing', 'is missing', long, { param_name: param }),
   emailInvalid: (param: string) =>
     make(422, 'form_param_format_invalid', 'is invalid', `${param} must be a valid email address.`, {
       param_name: param,

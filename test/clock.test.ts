@@ -120,13 +120,13 @@ t.test('clock bodies are validated and a refused change leaves the clock alone',
   const advanceExpected = 'Expected an integer number of milliseconds (negative moves the clock back).';
   clerkError(t, await setClock(app, {}), 422, {
     message: 'is missing',
-    long_message: 'now must be included.',
+    long_message: 'Send exactly one of now or advance_ms.',
     code: 'form_param_missing',
     meta: { param_name: 'now' },
   });
   clerkError(t, await call(app, { method: 'POST', url: '/_emulator/clock' }), 422, {
     message: 'is missing',
-    long_message: 'now must be included.',
+    long_message: 'Send exactly one of now or advance_ms.',
     code: 'form_param_missing',
     meta: { param_name: 'now' },
   });
@@ -140,7 +140,7 @@ t.test('clock bodies are validated and a refused change leaves the clock alone',
     t,
     await setClock(app, { now: T, advance_ms: 1 }),
     422,
-    invalid('advance_ms', 'Send either now or advance_ms, not both.'),
+    invalid('advance_ms', 'Send exactly one of now or advance_ms.'),
   );
   clerkError(t, await setClock(app, { now: 1.5 }), 422, invalid('now', timeExpected));
   clerkError(t, await setClock(app, { now: '2040-01-01' }), 422, invalid('now', timeExpected));
@@ -154,6 +154,28 @@ t.test('clock bodies are validated and a refused change leaves the clock alone',
     code: 'form_param_value_invalid',
     meta: { param_name: 'advance_ms' },
     long_message: /must stay between 0 and 253402300799999/,
+  });
+  const after = (await call(app, { method: 'GET', url: '/_emulator/clock' })).body as Record<string, number>;
+  t.ok(after.now! >= T && after.now! < T + SOON, 'unchanged');
+});
+
+t.test('now and advance_ms sent together, even as null, answer that exactly one is needed', async (t) => {
+  const app = await build(t);
+  await setClock(app, { now: T });
+  const exactlyOne = {
+    message: 'is invalid',
+    long_message: 'advance_ms is invalid. Send exactly one of now or advance_ms.',
+    code: 'form_param_value_invalid',
+    meta: { param_name: 'advance_ms' },
+  };
+  clerkError(t, await setClock(app, { now: null, advance_ms: null }), 422, exactlyOne);
+  clerkError(t, await setClock(app, { now: T, advance_ms: null }), 422, exactlyOne);
+  clerkError(t, await setClock(app, { now: null, advance_ms: 1000 }), 422, exactlyOne);
+  clerkError(t, await setClock(app, { advance_ms: null }), 422, {
+    message: 'is invalid',
+    long_message: 'advance_ms is invalid. Expected an integer number of milliseconds (negative moves the clock back).',
+    code: 'form_param_value_invalid',
+    meta: { param_name: 'advance_ms' },
   });
   const after = (await call(app, { method: 'GET', url: '/_emulator/clock' })).body as Record<string, number>;
   t.ok(after.now! >= T && after.now! < T + SOON, 'unchanged');

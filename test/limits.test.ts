@@ -1,8 +1,13 @@
+import type { Server } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
+import type { FastifyHttpOptions } from 'fastify';
 import t from 'tap';
+import { defaultConfig } from '../src/config.js';
+import { buildApp } from '../src/http/app.js';
 import { build, call, clerkError, KEY, serve } from './helper.js';
 import { responseProblems } from './openapi-check.js';
+import { checkAgainstOpenapi } from './openapi-hook.js';
 
 const nested = (levels: number): Record<string, unknown> => {
   let v: Record<string, unknown> = { leaf: true };
@@ -221,5 +226,120 @@ t.test('malformed HTTP gets a 400 request_invalid envelope, then the connection 
       body,
     }),
     [],
+  );
+});
+
+/** Sends raw bytes and collects what comes back until the server closes the socket, or 10 s pass. */
+function rawExchange(port: number, bytes: string): Promise<{ raw: string; closed: boolean }> {
+  return new Promise((resolve, reject) => {
+    let raw = '';
+    const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
+    const giveUp = setTimeout(() => {
+      socket.destroy();
+      resolve({ raw, closed: false });
+    }, 10_000);
+    socket.on('data', (c: Buffer) => (raw += c.toString()));
+    socket.on('close', () => {
+      clearTimeout(giveUp);
+      resolve({ raw, closed: true });
+    });
+    socket.on('error', reject);
+  });
+}
+
+t.test(
+  'a body that stops arriving is answered 408 request_timeout in the envelope and its socket closed',
+  async (t) => {
+    // The production timeouts, shortened so the test waits well under a second.
+    const timeouts: FastifyHttpOptions<Server> = {
+      requestTimeout: 300,
+      http: { headersTimeout: 200, connectionsCheckingInterval: 20 },
+    };
+    const app = await buildApp(defaultConfig(), timeouts);
+    t.teardown(() => app.close());
+    checkAgainstOpenapi(t, app);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as { port: number };
+    const head = [
+      'POST /v1/invitations HTTP/1.1',
+      'Host: 127.0.0.1',
+      `Authorization: Bearer ${KEY}`,
+      'Content-Type: application/json',
+      'Content-Length: 100',
+    ];
+    const { raw, closed } = await rawExchange(port, `${head.join('\r\n')}\r\n\r\n{"email_address":`);
+    t.ok(closed, 'the server closed the socket (within 10 s)');
+    const [status = '', body = ''] = raw.split('\r\n\r\n');
+    t.match(status, /^HTTP\/1\.1 408 Request Timeout\r\n/);
+    t.match(status, /\r\nContent-Type: application\/json\r\n/);
+    t.match(status, /\r\nConnection: close(\r\n|$)/);
+    const parsed = JSON.parse(body) as { clerk_trace_id: string };
+    t.same(parsed, {
+      errors: [
+        { message: 'Request timeout', long_message: 'The request was not received in time.', code: 'request_timeout' },
+      ],
+      clerk_trace_id: parsed.clerk_trace_id,
+    });
+    t.match(parsed.clerk_trace_id, /^[0-9a-f]{32}$/);
+    // Node answers on the socket itself, so no hook sees it: check it as openapi.yaml documents it.
+    t.same(
+      responseProblems({
+        method: 'POST',
+        route: undefined,
+        status: 408,
+        headers: { 'content-type': 'application/json' },
+        body,
+      }),
+      [],
+    );
+    t.same((await call(app, { method: 'GET', url: '/v1/invitations' })).body, [], 'nothing stored');
+  },
+);
+
+t.test('a served app times out a request after 30 s and its headers after 10 s, checked every second', async (t) => {
+  const server = await serve(t);
+  // @types/node knows connectionsCheckingInterval only as a constructor option; Node keeps it on the server.
+  const { requestTimeout, headersTimeout, connectionsCheckingInterval } = server.app.server as Server & {
+    connectionsCheckingInterval: number;
+  };
+  t.same(
+    { requestTimeout, headersTimeout, connectionsCheckingInterval },
+    {
+      requestTimeout: 30_000,
+      headersTimeout: 10_000,
+      connectionsCheckingInterval: 1_000,
+    },
+  );
+});
+
+t.test('a JSON body nested deeper than 64 levels answers 400 request_body_invalid before it is parsed', async (t) => {
+  const app = await build(t);
+  const tooDeep = {
+    message: 'Request body invalid',
+    long_message: 'The request body is nested deeper than the maximum allowed depth of 64 levels.',
+    code: 'request_body_invalid',
+  };
+  const post = (payload: string) =>
+    call(app, { method: 'POST', url: '/v1/invitations', payload, headers: { 'content-type': 'application/json' } });
+  clerkError(t, await post('['.repeat(1024 * 1024 - 1)), 400, tooDeep);
+  // The body object and 64 levels of metadata: 65 in all.
+  const metadata = (levels: number) =>
+    JSON.stringify({ email_address: 'a@example.com', public_metadata: nested(levels) });
+  clerkError(t, await post(metadata(64)), 400, tooDeep);
+  clerkError(t, await post(`[${'{"a":'.repeat(64)}1${'}'.repeat(64)}]`), 400, tooDeep);
+  // 64 levels parse, and are then refused by public_metadata's own limit of 10.
+  clerkError(t, await post(metadata(63)), 422, {
+    message: 'is invalid',
+    code: 'form_param_value_invalid',
+    meta: { param_name: 'public_metadata' },
+    long_message: 'public_metadata is invalid. Expected an object nested at most 10 levels deep.',
+  });
+  t.same((await call(app, { method: 'GET', url: '/v1/invitations' })).body, [], 'nothing stored');
+  // Brackets inside strings, escaped quotes included, are text, not nesting.
+  const brackets = `"\\${'['.repeat(100)}\\"${'{'.repeat(100)}`;
+  const ok = await post(`{"email_address":"a@example.com","public_metadata":{"s":${JSON.stringify(brackets)}}}`);
+  t.same(
+    { status: ok.status, type: ok.type, metadata: (ok.body as { public_metadata: unknown }).public_metadata },
+    { status: 200, type: 'application/json', metadata: { s: brackets } },
   );
 });

@@ -46,6 +46,7 @@ const UNROUTED: Record<string, string> = {
   '401': 'Unauthorized',
   '404': 'RouteNotFound',
   '405': 'MethodNotAllowed',
+  '408': 'RequestTimeout',
   '413': 'PayloadTooLarge',
   '414': 'UrlTooLong',
   '431': 'HeaderFieldsTooLarge',

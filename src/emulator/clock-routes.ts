@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { MAX_TIME, realNow } from '../clock.js';
 import { errors } from '../errors.js';
-import { clockBody } from './schemas.js';
+import { ADVANCE_EXPECTED, clockBody, EXACTLY_ONE } from './schemas.js';
 
 export interface Clock {
   object: 'clock';
@@ -26,10 +26,10 @@ const clockRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/_emulator/clock', { schema: { body: clockBody } }, async (request) => {
     const { now, advance_ms: advance } = request.body;
-    if (now === undefined && advance === undefined) throw errors.paramMissing('now');
-    if (now !== undefined && advance !== undefined) {
-      throw errors.paramInvalid('advance_ms', 'Send either now or advance_ms, not both.');
-    }
+    if (now === undefined && advance === undefined) throw errors.paramMissing('now', EXACTLY_ONE);
+    if (now !== undefined && advance !== undefined) throw errors.paramInvalid('advance_ms', EXACTLY_ONE);
+    // null is a value for now (real time) and none for advance_ms.
+    if (advance === null) throw errors.paramInvalid('advance_ms', ADVANCE_EXPECTED);
     const real = realNow();
     let offset = 0;
     if (now !== undefined && now !== null) offset = now - real;

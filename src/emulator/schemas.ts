@@ -29,9 +29,10 @@ export const userBody = z.preprocess(
 );
 
 const TIME_EXPECTED = `Expected an integer number of milliseconds since 1970, from 0 to ${MAX_TIME} (the year 9999), or null.`;
-const ADVANCE_EXPECTED = 'Expected an integer number of milliseconds (negative moves the clock back).';
+export const ADVANCE_EXPECTED = 'Expected an integer number of milliseconds (negative moves the clock back).';
+export const EXACTLY_ONE = 'Send exactly one of now or advance_ms.';
 
-/** Exactly one of now / advance_ms; the route reports a missing or doubled key, zod the rest. */
+/** Exactly one of now / advance_ms, null counting as sent; the route reports a missing or doubled key, zod the rest. */
 export const clockBody = z.preprocess(
   (b) => b ?? {},
   z.strictObject(
@@ -43,7 +44,7 @@ export const clockBody = z.preprocess(
         .max(MAX_TIME, { error: TIME_EXPECTED })
         .nullable()
         .optional(),
-      advance_ms: z.number({ error: ADVANCE_EXPECTED }).int({ error: ADVANCE_EXPECTED }).optional(),
+      advance_ms: z.number({ error: ADVANCE_EXPECTED }).int({ error: ADVANCE_EXPECTED }).nullable().optional(),
     },
     { error: 'The request body must be a JSON object.' },
   ),

@@ -1,4 +1,5 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Server } from 'node:http';
+import Fastify, { type FastifyHttpOptions, type FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
 import { type InstanceState, InstanceStore } from '../db/instances.js';
@@ -20,7 +21,7 @@ import './decorations.js';
 export type App = FastifyInstance;
 
 /** The app: its database (migrated and seeded), then Clerk's request rules, then the routes. */
-export async function buildApp(config: Config, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(config: Config, options: FastifyHttpOptions<Server> = {}): Promise<FastifyInstance> {
   const db = openDatabase(config.databasePath);
   const seeded = loadSeed(db, config);
   const instances = new InstanceStore(db);
@@ -32,6 +33,9 @@ export async function buildApp(config: Config, options: FastifyServerOptions = {
     genReqId: traceId,
     requestIdHeader: false,
     bodyLimit: LIMITS.bodyBytes,
+    // Fastify's default of 0 turns Node's requestTimeout off, so a body that never ends would hold its socket forever.
+    requestTimeout: LIMITS.requestMs,
+    http: { headersTimeout: LIMITS.headersMs, connectionsCheckingInterval: LIMITS.timeoutCheckMs },
     clientErrorHandler,
     frameworkErrors: frameworkErrors(admit),
     // Requests already on a keep-alive connection while stopping are served, not given Fastify's non-Clerk 503.

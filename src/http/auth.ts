@@ -60,23 +60,30 @@ function createAuthenticator(store: InstanceStore, lockedKeys: string[]): (reque
   };
 }
 
-/** How a request was routed: to a public route, to a keyed one, or to none. */
-export type Routed = 'public' | 'keyed' | 'unmatched';
+/** How a request was routed: to a public route, to a keyed one, to a known path with another method, or to none. */
+export type Routed = 'public' | 'keyed' | 'wrong-method' | 'unmatched';
 
 /** Admits a request or throws the Clerk error that refuses it; the instance of its key, if it needs one. */
 export type Admission = (request: FastifyRequest, routed: Routed) => InstanceState | undefined;
 
 /**
  * What every request passes before its route (and before a framework error is answered): the URL's
- * limits, then the bearer key unless the route is public, or unmatched outside /v1 and /_emulator.
+ * limits, then the bearer key unless the route is public, the path is known but not for this method
+ * (its 405 names the methods, which are no secret), or the path is unknown outside /v1 and /_emulator.
  */
 export function createAdmission(store: InstanceStore, lockedKeys: string[]): Admission {
   const authenticate = createAuthenticator(store, lockedKeys);
   return (request, routed) => {
     checkUrl(request.url);
-    if (routed === 'public' || (routed === 'unmatched' && !needsKey(pathOf(request.url)))) return undefined;
+    if (routed === 'public' || routed === 'wrong-method') return undefined;
+    if (routed === 'unmatched' && !needsKey(pathOf(request.url))) return undefined;
     return authenticate(request);
   };
+}
+
+function routedOf(app: FastifyInstance, request: FastifyRequest): Routed {
+  if (request.is404) return app.allowedMethods(pathOf(request.url)).length > 0 ? 'wrong-method' : 'unmatched';
+  return request.routeOptions.config.public ? 'public' : 'keyed';
 }
 
 /** The onRequest hook that admits every request and sets request.instance. */
@@ -84,8 +91,7 @@ async function authHook(app: FastifyInstance, { admit }: { admit: Admission }): 
   // Callback style: no promise per request on the hot path.
   app.addHook('onRequest', (request, _reply, done) => {
     try {
-      const routed = request.is404 ? 'unmatched' : request.routeOptions.config.public ? 'public' : 'keyed';
-      const instance = admit(request, routed);
+      const instance = admit(request, routedOf(app, request));
       if (instance) request.instance = instance;
     } catch (err) {
       return done(err as Error);

@@ -12,6 +12,8 @@ declare module 'fastify' {
     invitations: InvitationStore;
     /** Base of invitation links; set from the listening address when PUBLIC_URL is not configured. */
     publicUrl: string;
+    /** The methods served at a raw path, HEAD aside; none for an unknown path (replies.ts). */
+    allowedMethods: (path: string) => string[];
   }
   interface FastifyRequest {
     instance: InstanceState;

@@ -7,6 +7,14 @@ export const LIMITS = {
   queryParams: 100,
   /** Node's own http limit on the request line plus headers; past it Node refuses before Fastify runs. */
   headerBytes: 16 * 1024,
+  /** Node's requestTimeout: the whole request, headers and body, arrives within this, else 408 and the socket closes. */
+  requestMs: 30_000,
+  /** Node's headersTimeout: the request line and headers arrive within this, else 408 and the socket closes. */
+  headersMs: 10_000,
+  /** How often Node looks for requests past either timeout, so a timeout fires at most this much late. */
+  timeoutCheckMs: 1_000,
+  /** Arrays and objects nested in a JSON body, counted before parsing so a deep body costs one short scan. */
+  jsonDepth: 64,
 } as const;
 
 /** The path part of a request URL. */

@@ -59,7 +59,7 @@ export function clientErrorHandler(this: FastifyInstance, err: Error & { code?: 
 }
 
 /** The methods served at a path, HEAD aside, so that a known path with the wrong method answers 405, not 404. */
-function allowedMethods(app: FastifyInstance): (path: string) => string[] {
+function methodIndex(app: FastifyInstance): (path: string) => string[] {
   // Each route's url as a pattern of the raw path (a parameter is one non-empty segment), keyed by its
   // source text, since RegExp.prototype.source escapes "/" and cannot be compared with it.
   const routes = new Map<string, { pattern: RegExp; methods: string[] }>();
@@ -79,7 +79,9 @@ function allowedMethods(app: FastifyInstance): (path: string) => string[] {
  * known path's other methods, and `Content-Type: application/json` exactly. Register before the routes.
  */
 async function replies(app: FastifyInstance): Promise<void> {
-  const allowed = allowedMethods(app);
+  const allowed = methodIndex(app);
+  // The auth hook lets a known path's other methods through without a key, to this 405.
+  app.decorate('allowedMethods', allowed);
 
   // Keep-alive connections of requests in flight at close would otherwise hold the server open until they time out.
   let closing = false;
