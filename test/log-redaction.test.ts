@@ -132,15 +132,19 @@ t.test('error lines and rejection causes that quote a URL have its ticket cut ou
   const logs = logCapture();
   const log = Fastify({ logger: loggerOptions(defaultConfig(), { level: 'info', stream: logs.stream }) }).log;
   const tk = '0mun7jhjpbmS9aOPzF5IHdxG3zzaANwk80pS7rDMTDw';
-  const err = Object.assign(new Error(`fetch /v1/tickets/accept?ticket=${tk} failed`), { url: `/v1/tickets/${tk}` });
+  const err = Object.assign(new Error(`fetch /v1/tickets/accept?ticket=${tk} failed`), {
+    url: `/v1/tickets/${tk}`,
+    tried: [`/v1/tickets/accept/${tk}`, 3],
+  });
   log.error({ err }, 'unexpected error');
   log.info({ code: 'request_body_invalid', cause: `bad /x;ticket=${tk}` }, 'request rejected');
   const [error, rejected] = logs.lines as any[];
   t.same(
-    [error.err.message, error.err.url, error.err.stack.split('\n')[0], rejected.cause],
+    [error.err.message, error.err.url, error.err.tried, error.err.stack.split('\n')[0], rejected.cause],
     [
       'fetch /v1/tickets/accept?ticket=[redacted] failed',
       '/v1/tickets/[redacted]',
+      ['/v1/tickets/accept/[redacted]', 3],
       'Error: fetch /v1/tickets/accept?ticket=[redacted] failed',
       'bad /x;ticket=[redacted]',
     ],
