@@ -82,6 +82,8 @@ export const errors = {
     make(422, 'form_param_format_invalid', 'is invalid', `${param} must be a valid email address.`, {
       param_name: param,
     }),
+  urlInvalid: (param: string) =>
+    make(422, 'form_param_format_invalid', 'is invalid', `${param} must be a valid URL.`, { param_name: param }),
   paramUnknown: (param: string) =>
     make(422, 'form_param_unknown', 'is unknown', `${param} is not a valid parameter for this request.`, {
       param_name: param,

@@ -83,13 +83,42 @@ export const publicMetadata = z
     error: `Expected at most ${MAX_METADATA_BYTES} bytes of JSON.`,
   });
 
-/** An absolute http(s) URL of at most maxLength characters. */
-export function isHttpUrl(s: string, maxLength = 2048): boolean {
-  if (s.length > maxLength) return false;
-  try {
-    const u = new URL(s);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
+export const URL_FORMAT = 'url_format';
+export const MAX_URL_LENGTH = 2048;
+
+const isControl = (code: number): boolean => code <= 0x1f || (code >= 0x7f && code <= 0x9f);
+
+/** C0, DEL or C1 controls anywhere (CR/LF would split a header), or whitespace at either end, which URL parsing drops silently. */
+function notUrlText(s: string): boolean {
+  if (/^\s|\s$/.test(s)) return true;
+  for (let i = 0; i < s.length; i++) if (isControl(s.charCodeAt(i))) return true;
+  return false;
 }
+
+/**
+ * A redirect URL as stored and sent: the WHATWG href of an absolute http(s) URL (percent-encoded UTF-8, so
+ * ASCII that a Location header can carry), or why it is not one: 'format' for characters no URL may carry,
+ * 'value' for anything else.
+ */
+export function redirectHref(s: string): { href: string } | { error: 'format' | 'value' } {
+  if (s.length > MAX_URL_LENGTH) return { error: 'value' };
+  if (notUrlText(s)) return { error: 'format' };
+  let u: URL;
+  try {
+    u = new URL(s);
+  } catch {
+    return { error: 'value' };
+  }
+  const ok = (u.protocol === 'http:' || u.protocol === 'https:') && u.href.length <= MAX_URL_LENGTH;
+  return ok ? { href: u.href } : { error: 'value' };
+}
+
+/** A redirect_url field, stored normalised; `typeError` and `notHttp` are the caller's wording for those failures. */
+export const redirectUrl = (typeError: string, notHttp: string) =>
+  z.string({ error: typeError }).transform((s, ctx) => {
+    const r = redirectHref(s);
+    if ('href' in r) return r.href;
+    if (r.error === 'format') ctx.addIssue({ code: 'custom', params: { kind: URL_FORMAT } });
+    else ctx.addIssue({ code: 'custom', message: notHttp });
+    return z.NEVER;
+  });

@@ -157,6 +157,16 @@ t.test('a malformed seed stops start-up with the file and the entry', async (t) 
       'instances[0].invitations[0].redirect_url: must be an absolute http(s) URL',
     ],
     [
+      'redirect with CR LF',
+      one([{ email_address: 'a@example.com', redirect_url: 'https://app.test/a\r\nSet-Cookie: x=1' }]),
+      'instances[0].invitations[0].redirect_url: must be a valid URL (no control characters, no whitespace at either end)',
+    ],
+    [
+      'redirect with a leading tab',
+      one([{ email_address: 'a@example.com', redirect_url: '\thttps://app.test/' }]),
+      'instances[0].invitations[0].redirect_url: must be a valid URL (no control characters, no whitespace at either end)',
+    ],
+    [
       'two expiries',
       one([{ email_address: 'a@example.com', expires_at: 5000, expires_in_days: 3 }]),
       'instances[0].invitations[0].expires_in_days: cannot be given together with expires_at',

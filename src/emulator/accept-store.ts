@@ -7,11 +7,17 @@ import { effectiveStatus } from '../invitations/model.js';
 import { type InvitationRow, rowSelect } from '../invitations/table.js';
 import type { UserStore } from './users-store.js';
 
-export type Refusal = 'unknown' | 'revoked' | 'accepted' | 'expired';
+/** Why an invitation is not accepted; 'unanswerable': the link's answer for it cannot be built (a bad stored redirect_url). */
+export type Refusal = 'unknown' | 'revoked' | 'accepted' | 'expired' | 'unanswerable';
 
-export type AcceptResult =
-  | { ok: true; row: InvitationRow; now: number; userCreated: boolean }
+export type AcceptResult<T = undefined> =
+  | { ok: true; row: InvitationRow; now: number; userCreated: boolean; answer: T }
   | { ok: false; reason: Refusal; row: InvitationRow | undefined };
+
+/** Builds what the accepting request will answer, from the pending row; null when no answer can be sent. */
+export type Answer<T> = (row: InvitationRow) => T | null;
+
+const noAnswer: Answer<undefined> = () => undefined;
 
 const COLUMNS = `${rowSelect('i')}, i.instance_id, n.clock_offset_ms`;
 
@@ -40,18 +46,22 @@ export class AcceptStore {
   }
 
   /** What a click would do, without doing it (for HEAD requests from link checkers). */
-  peekTicket(ticket: string): Refusal | undefined {
+  peekTicket(ticket: string, answer: Answer<unknown>): Refusal | undefined {
     const found = this.byTicket.get(ticket) as Found | undefined;
-    return found ? this.refusal(found, this.clock(found)) : 'unknown';
+    if (!found) return 'unknown';
+    return this.refusal(found, this.clock(found)) ?? (answer(found) === null ? 'unanswerable' : undefined);
   }
 
-  acceptTicket(ticket: string): AcceptResult {
-    return immediateWriter(this.db)(() => this.accept(this.byTicket.get(ticket) as Found | undefined));
+  /** Accepts by the link's ticket, only once its answer is built: an invitation whose answer cannot be sent stays pending. */
+  acceptTicket<T>(ticket: string, answer: Answer<T>): AcceptResult<T> {
+    return immediateWriter(this.db)(() => this.accept(this.byTicket.get(ticket) as Found | undefined, answer));
   }
 
   /** The programmatic twin of the link, answering in Clerk errors. */
   acceptById(instance: Instance, id: string): { row: InvitationRow; now: number } {
-    const result = immediateWriter(this.db)(() => this.accept(this.byId.get(instance.id, id) as Found | undefined));
+    const result = immediateWriter(this.db)(() =>
+      this.accept(this.byId.get(instance.id, id) as Found | undefined, noAnswer),
+    );
     if (result.ok) return result;
     switch (result.reason) {
       case 'unknown':
@@ -62,6 +72,9 @@ export class AcceptStore {
         throw errors.alreadyAccepted();
       case 'expired':
         throw errors.invitationExpired();
+      /* c8 ignore next 2 -- noAnswer always answers, so accepting by id is never unanswerable */
+      case 'unanswerable':
+        throw errors.internal();
     }
   }
 
@@ -74,17 +87,19 @@ export class AcceptStore {
     return status === 'pending' ? undefined : status;
   }
 
-  private accept(found: Found | undefined): AcceptResult {
+  private accept<T>(found: Found | undefined, answerFor: Answer<T>): AcceptResult<T> {
     if (!found) return { ok: false, reason: 'unknown', row: undefined };
     const { instance_id: instanceId, clock_offset_ms: _offset, ...row } = found;
     const now = this.clock(found);
     const reason = this.refusal(row, now);
     if (reason) return { ok: false, reason, row };
+    const answer = answerFor(row);
+    if (answer === null) return { ok: false, reason: 'unanswerable', row };
     if (this.markAccepted.run(now, instanceId, row.id).changes === 0) return { ok: false, reason: 'accepted', row };
     // An existing user with this email is kept as it is: the invitation is accepted, no second account appears.
     const userCreated = !this.users.findByEmail(instanceId, row.email_address);
     if (userCreated)
       this.users.insert(instanceId, row.email_address, JSON.parse(row.public_metadata) as Record<string, unknown>, now);
-    return { ok: true, row: { ...row, status: 'accepted', updated_at: now }, now, userCreated };
+    return { ok: true, row: { ...row, status: 'accepted', updated_at: now }, now, userCreated, answer };
   }
 }

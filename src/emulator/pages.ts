@@ -57,6 +57,11 @@ export const pages = {
     title: 'Invitation already accepted',
     message: `The invitation for ${email} has already been accepted. Try signing in instead.`,
   }),
+  badRedirect: (email: string): Page => ({
+    status: 400,
+    title: 'Invitation redirect_url is not valid',
+    message: `The invitation for ${email} was not accepted: its redirect_url, stored by an older version, is not a valid URL. Revoke it and invite again with a valid redirect_url.`,
+  }),
   expired: (email: string, expiresAt: number): Page => ({
     status: 400,
     title: 'Invitation expired',

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { redirectHref } from '../fields.js';
 import type { InvitationRow } from '../invitations/table.js';
 import type { AcceptStore, Refusal } from './accept-store.js';
 import { type Page, pages, renderPage } from './pages.js';
@@ -12,8 +13,19 @@ export function withTicket(redirectUrl: string, ticket: string): string {
   return `${base}${sep}__clerk_ticket=${encodeURIComponent(ticket)}${hash}`;
 }
 
+/**
+ * What a click on a pending invitation answers: the page, or the Location of the 303, built from the stored
+ * redirect_url normalised again (rows written by older versions hold it raw); null when it is not a URL.
+ */
+function answerFor(row: InvitationRow, ticket: string): Page | { location: string } | null {
+  if (row.redirect_url === null) return pages.accepted(row.email_address);
+  const url = redirectHref(row.redirect_url);
+  return 'href' in url ? { location: withTicket(url.href, ticket) } : null;
+}
+
 function refusalPage(reason: Refusal, row: InvitationRow | undefined): Page {
   if (reason === 'unknown' || !row) return pages.unknown();
+  if (reason === 'unanswerable') return pages.badRedirect(row.email_address);
   if (reason === 'revoked') return pages.revoked(row.email_address);
   if (reason === 'accepted') return pages.alreadyAccepted(row.email_address);
   return pages.expired(row.email_address, row.expires_at);
@@ -37,22 +49,22 @@ const ticketPage: FastifyPluginAsync<{ accepts: AcceptStore }> = async (app, { a
   app.get('/v1/tickets/accept', { config: { public: true }, exposeHeadRoute: false }, async (request, reply) => {
     const ticket = ticketOf(request);
     if (ticket === undefined) return send(reply, pages.badLink());
-    const result = accepts.acceptTicket(ticket);
+    const result = accepts.acceptTicket(ticket, (row) => answerFor(row, ticket));
     if (!result.ok) return send(reply, refusalPage(result.reason, result.row));
     request.log.info({ invitation: result.row.id, user_created: result.userCreated }, 'invitation accepted by link');
-    if (result.row.redirect_url === null) return send(reply, pages.accepted(result.row.email_address));
+    if (!('location' in result.answer)) return send(reply, result.answer);
     return reply
       .code(303)
       .header('cache-control', 'no-store')
       .header('referrer-policy', 'no-referrer')
-      .redirect(withTicket(result.row.redirect_url, ticket), 303);
+      .redirect(result.answer.location, 303);
   });
 
   // Link checkers and mail scanners send HEAD: answer what a click would get, but accept nothing.
   app.head('/v1/tickets/accept', { config: { public: true } }, async (request, reply) => {
     const ticket = ticketOf(request);
     if (ticket === undefined) return send(reply, pages.badLink(), false);
-    const reason = accepts.peekTicket(ticket);
+    const reason = accepts.peekTicket(ticket, (row) => answerFor(row, ticket));
     const status = reason === undefined ? 200 : reason === 'unknown' ? 404 : 400;
     return send(reply, { status, title: '', message: '' }, false);
   });

@@ -1,9 +1,35 @@
 import { type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify';
+import pino from 'pino';
 import type { Config } from '../config.js';
 import { stdoutStream } from './log-stream.js';
 
-/** Logged request URLs never carry an invitation's ticket token. */
-export const redactTicket = (url: string): string => url.replace(/([?&](?:__clerk_)?ticket=)[^&#]*/gi, '$1[redacted]');
+// "ticket" or "tickets" with any letter percent-encoded (once or more) in either case; the flag i covers the case of letters and hex digits.
+const hex = (c: string): string => c.charCodeAt(0).toString(16);
+const spell = (word: string): string =>
+  [...word].map((c) => `(?:${c}|%(?:25)*(?:${hex(c)}|${hex(c.toUpperCase())}))`).join('');
+const WORD = `${spell('ticket')}(?:${spell('s')})?`;
+const SLASH = '(?:/|%(?:25)*2f)';
+/**
+ * A ticket in a URL: the value of a parameter ending in "ticket" (?, &, ;, __clerk_ticket, an encoded "="), or
+ * the path after a "tickets" segment, except the link's own route /tickets/accept; whitespace ends it, as in a message.
+ */
+const TICKET_IN_URL = new RegExp(
+  `(${WORD}(?:=|%(?:25)*3d))[^&;#\\s]*|(${WORD}${SLASH}(?:accept${SLASH})?)(?!accept(?:[?#;\\s]|$))[^?#;\\s]+`,
+  'gi',
+);
+
+/** The text with every ticket token cut out of the URLs in it: the one redaction of tickets for the logs. */
+export const redactTicket = (text: string): string =>
+  text.replace(TICKET_IN_URL, (_match, param?: string, path?: string) => `${param ?? path}[redacted]`);
+
+/** Every string in a serialised value passed through redactTicket (error logs: messages, stacks, causes). */
+const redactStrings = (v: unknown): unknown => {
+  if (typeof v === 'string') return redactTicket(v);
+  if (Array.isArray(v)) return v.map(redactStrings);
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redactStrings(x)]));
+  return v;
+};
 
 /**
  * One info line per request, written when it is answered, with what Fastify's two lines carry (Fastify's
@@ -37,6 +63,9 @@ export function loggerOptions(
     ...options,
     serializers: {
       ...options.serializers,
+      // Error messages and causes may quote a URL (a client's or a library's): the ticket is cut there too.
+      err: (err: Error) => redactStrings(pino.stdSerializers.err(err)) as ReturnType<typeof pino.stdSerializers.err>,
+      cause: redactStrings,
       req: (req: FastifyRequest) => ({
         method: req.method,
         url: redactTicket(req.url),

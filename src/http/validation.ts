@@ -1,7 +1,7 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import type { z } from 'zod';
 import { type ClerkError, errors } from '../errors.js';
-import { BLANK, EMAIL_FORMAT, valueAt } from '../fields.js';
+import { BLANK, EMAIL_FORMAT, URL_FORMAT, valueAt } from '../fields.js';
 
 // Clerk reports one failure, in this order: unknown key, bad value, missing value, bad email format.
 const RANK = { root: 0, unknown: 1, invalid: 2, missing: 3, format: 4 } as const;
@@ -25,6 +25,8 @@ function toClerk(issue: z.core.$ZodIssue, data: unknown): { rank: number; error:
   }
   if (issue.code === 'custom' && issue.params?.['kind'] === EMAIL_FORMAT)
     return { rank: RANK.format, error: errors.emailInvalid(param) };
+  if (issue.code === 'custom' && issue.params?.['kind'] === URL_FORMAT)
+    return { rank: RANK.format, error: errors.urlInvalid(param) };
   if (issue.code === 'custom' && issue.params?.['kind'] === BLANK)
     return { rank: RANK.missing, error: errors.paramMissing(param) };
   if (issue.code === 'invalid_type' && valueAt(data, issue.path) == null)

@@ -1,14 +1,12 @@
 import { z } from 'zod';
-import { emailAddress, integerParam, isHttpUrl, publicMetadata } from '../fields.js';
+import { emailAddress, integerParam, publicMetadata, redirectUrl } from '../fields.js';
 import type { OrderColumn } from './list/queries.js';
 import { DEFAULT_EXPIRES_IN_DAYS, STATUSES, TEMPLATE_SLUGS } from './model.js';
 
 // null for an optional field means "not given" (Clerk's rule), so each optional field is nullish.
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish();
 
-const httpUrl = z
-  .string({ error: 'Expected a string.' })
-  .refine((s) => isHttpUrl(s), { error: 'Expected an absolute http(s) URL.' });
+const httpUrl = redirectUrl('Expected a string.', 'Expected an absolute http(s) URL.');
 
 const boolean = z.boolean({ error: 'Expected true or false.' });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MAX_TIME } from '../clock.js';
 import { SECRET_KEY_PATTERN } from '../config.js';
-import { BLANK, EMAIL_FORMAT, emailAddress, isHttpUrl, publicMetadata } from '../fields.js';
+import { BLANK, EMAIL_FORMAT, emailAddress, publicMetadata, redirectUrl, URL_FORMAT } from '../fields.js';
 import { TEMPLATE_SLUGS } from '../invitations/model.js';
 
 // The seed file's shape. JSON has no comments, so every object may carry a "$comment" string.
@@ -13,9 +13,7 @@ const timestamp = z
   .min(0, { error: 'must be 0 or more' })
   .max(MAX_TIME, { error: `must be at most ${MAX_TIME} (the year 9999)` });
 
-const httpUrl = z
-  .string({ error: 'must be an absolute http(s) URL' })
-  .refine((s) => isHttpUrl(s), { error: 'must be an absolute http(s) URL' });
+const httpUrl = redirectUrl('must be an absolute http(s) URL', 'must be an absolute http(s) URL');
 
 export const seedUser = z.strictObject({
   ...comment,
@@ -153,6 +151,8 @@ export function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
   if (issue.code === 'custom' && issue.params?.['kind'] === EMAIL_FORMAT)
     return `${where}: must be a valid email address`;
   if (issue.code === 'custom' && issue.params?.['kind'] === BLANK) return `${where}: must not be empty`;
+  if (issue.code === 'custom' && issue.params?.['kind'] === URL_FORMAT)
+    return `${where}: must be a valid URL (no control characters, no whitespace at either end)`;
   if (issue.code === 'invalid_type' && value === undefined) return `${where}: is required`;
   return `${where}: ${issue.message}`;
 }

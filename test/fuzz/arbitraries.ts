@@ -75,6 +75,54 @@ export const email = often(
   fc.constantFrom('a@b', '@example.com', 'a b@example.com', '', '   ', null),
 );
 
+const urlBase = fc.constantFrom('https://app.test/', 'http://host/', 'http://localhost:3000/a?b=1', 'https://x.io/p#f');
+/** A character a URL may not carry (controls, DEL, C1) or that parsing would drop (whitespace at the ends). */
+const urlHostile = fc.constantFrom(
+  '\r\n',
+  '\r',
+  '\n',
+  '\u0000',
+  '\t',
+  '\u0007',
+  '\u007f',
+  '\u0085',
+  '\u009b',
+  ' ',
+  '\u00a0',
+);
+
+/** redirect_url values a sloppy or hostile client sends: Unicode, control characters, odd but valid URLs. */
+const redirectUrl = fc.oneof(
+  fc.tuple(urlBase, unicode).map(([b, u]) => b + u),
+  fc
+    .tuple(urlBase, fc.string({ unit: 'grapheme', maxLength: 12 }), fc.string({ maxLength: 12 }))
+    .map(([b, g, a]) => `${b}${g}?q=${g}${a}#${g}`),
+  fc.tuple(urlBase, urlHostile, fc.nat()).map(([b, c, n]) => {
+    const at = n % (b.length + 1);
+    return b.slice(0, at) + c + b.slice(at);
+  }),
+  fc.tuple(urlBase, urlHostile, fc.boolean()).map(([b, c, front]) => (front ? c + b : b + c)),
+  fc.constantFrom(
+    'https://app.test/日本',
+    'http://host/über?name=José',
+    'http://[::1]:3000/x',
+    'HTTP://EXAMPLE.COM',
+    'https://user:pa ss@x.io/',
+    'https://münchen.de/ä?ö=ü#ß',
+    'https://x.io/%zz?a=%&b=%E0%A4%A',
+    'https://x.io/#\u{1F600}\u200b\u202e',
+    'https://x.io/\ud800',
+    'http://x.io:99999/',
+    'http://x.io:65535/?__clerk_ticket=old',
+    'https://x.io/a#b#c',
+    'https://x.io/?',
+    'https:x.io',
+    'https:///x.io',
+    `https://x.io/${'a'.repeat(2040)}`,
+    `https://x.io/${'é'.repeat(400)}`,
+  ),
+);
+
 const metadata = often(fc.dictionary(fc.string({ maxLength: 10 }), json, { maxKeys: 4 }), json);
 
 const createFields = fc.record(
@@ -83,7 +131,9 @@ const createFields = fc.record(
     public_metadata: metadata,
     redirect_url: often(
       fc.constantFrom('https://app.example.com/welcome', 'http://localhost:3000/accept?x=1'),
-      fc.webUrl(),
+      fc.webUrl({ withQueryParameters: true, withFragments: true }),
+      redirectUrl,
+      redirectUrl,
       fc.constantFrom('javascript:alert(1)', 'ftp://x.io', '/relative', ''),
       json,
     ),

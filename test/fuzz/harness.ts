@@ -82,7 +82,25 @@ export interface RouteSpec<T> {
   html?: boolean;
   /** No input can succeed (unknown paths). */
   alwaysRejected?: boolean;
+  /** POST creates invitations: each one's link is clicked at once, and must accept it (200 or 303), never a 5xx. */
+  clicksLinks?: boolean;
 }
+
+/** The `url` of each invitation in a create's or a bulk's answer. */
+const linksIn = (body: unknown): string[] =>
+  [body]
+    .flat()
+    .map((inv) => (inv as { url?: unknown }).url)
+    .filter((url): url is string => typeof url === 'string');
+
+/** The ticket page, as clicked right after a create: an HTML page or a 303. */
+const linkSpec = (creator: string): RouteSpec<null> => ({
+  name: `the link of an invitation from ${creator}`,
+  input: fc.constant(null),
+  request: () => ({ method: 'GET', url: '', headers: {} }),
+  success: {},
+  html: true,
+});
 
 const show = (req: FuzzRequest, status: number, body: string) =>
   `${req.method} ${req.url.slice(0, 300)} ${JSON.stringify(req.headers)} ${JSON.stringify(req.payload)?.slice(0, 300)} -> ${status} ${body.slice(0, 300)}`;
@@ -108,6 +126,8 @@ async function checkOne<T>(app: FastifyInstance, spec: RouteSpec<T>, req: FuzzRe
   if (page) {
     if (res.statusCode === 303 && !/[?&]__clerk_ticket=/.test(String(res.headers['location'])))
       fail('a 303 without the ticket');
+    if (res.statusCode === 303 && !/^[\x21-\x7e]+$/.test(String(res.headers['location'])))
+      fail('a Location that is not printable ASCII');
     if (res.statusCode !== 303 && (type !== 'text/html; charset=utf-8' || ![200, 400, 404].includes(res.statusCode)))
       fail('an unexpected page');
   } else {
@@ -124,6 +144,12 @@ async function checkOne<T>(app: FastifyInstance, spec: RouteSpec<T>, req: FuzzRe
     const parsed = shape!.safeParse(body);
     if (!parsed.success)
       fail(`a body outside the ${rejected ? 'Clerk envelope' : 'success schema'}: ${parsed.error.message}`);
+    if (!rejected && spec.clicksLinks === true && req.method === 'POST')
+      for (const url of linksIn(body)) {
+        const { pathname, search } = new URL(url);
+        const click = { method: 'GET', url: pathname + search, headers: {} };
+        if ((await checkOne(app, linkSpec(spec.name), click)) !== 'ok') fail(`its link ${click.url} refused it`);
+      }
   }
   if (rejected) {
     const after = dbState(app.db, before.lastInstance);

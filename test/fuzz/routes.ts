@@ -63,28 +63,34 @@ function withId(
 export function clerkRoutes(f: Fixture): RouteSpec<unknown>[] {
   const collection = { POST: shapes.pendingInvitation, GET: shapes.invitationList };
   return [
-    spec(
-      'POST /v1/invitations',
-      'POST',
-      payload(createBody),
-      sometimes,
-      (s) => withQuery('/v1/invitations', s.query),
-      collection,
-    ),
-    spec(
-      'POST /v1/invitations/bulk',
-      'POST',
-      payload(
-        fc.oneof(
-          { weight: 6, arbitrary: fc.array(createBody, { minLength: 1, maxLength: 2 }) },
-          { weight: 1, arbitrary: fc.array(createBody, { maxLength: 12 }) },
-          { weight: 1, arbitrary: createBody },
-        ),
+    {
+      ...spec(
+        'POST /v1/invitations',
+        'POST',
+        payload(createBody),
+        sometimes,
+        (s) => withQuery('/v1/invitations', s.query),
+        collection,
       ),
-      sometimes,
-      (s) => withQuery('/v1/invitations/bulk', s.query),
-      { POST: shapes.bulkResult },
-    ),
+      clicksLinks: true,
+    },
+    {
+      ...spec(
+        'POST /v1/invitations/bulk',
+        'POST',
+        payload(
+          fc.oneof(
+            { weight: 6, arbitrary: fc.array(createBody, { minLength: 1, maxLength: 2 }) },
+            { weight: 1, arbitrary: fc.array(createBody, { maxLength: 12 }) },
+            { weight: 1, arbitrary: createBody },
+          ),
+        ),
+        sometimes,
+        (s) => withQuery('/v1/invitations/bulk', s.query),
+        { POST: shapes.bulkResult },
+      ),
+      clicksLinks: true,
+    },
     spec('GET /v1/invitations', 'GET', noBody, query, (s) => withQuery('/v1/invitations', s.query), collection),
     withId(f, (id) => `/v1/invitations/${id}/revoke`, 'POST /v1/invitations/{id}/revoke', 'POST', {
       POST: shapes.revokedInvitation,
