@@ -147,16 +147,29 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
   };
 }
 
+/** Where a setting's value comes from (flags win over env), or undefined when it is not set. */
+function pickSetting(
+  s: Setting,
+  values: ParsedArgs['values'],
+  env: NodeJS.ProcessEnv,
+): { raw: unknown; source: string } | undefined {
+  const flag = values[s.flag];
+  if (flag !== undefined) return { raw: flag, source: `--${s.flag}` };
+  const fromEnv = env[s.env];
+  if (fromEnv !== undefined && fromEnv !== '') return { raw: fromEnv, source: s.env };
+  return undefined;
+}
+
+/** The name a message should give a setting: its flag if the value came from one, else its env name. */
+export function settingSource(key: keyof Config, env: NodeJS.ProcessEnv, argv: string[]): string {
+  const setting = SETTINGS.find((s) => s.key === key)!;
+  return pickSetting(setting, parseCliArgs(argv).values, env)?.source ?? setting.env;
+}
+
 /** Env and flags (flags win) to a validated Config. Pure: reads nothing but its arguments. */
 export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Config {
   const { values } = parseCliArgs(argv);
-  const pick = (s: Setting): { raw: unknown; source: string } | undefined => {
-    const flag = values[s.flag];
-    if (flag !== undefined) return { raw: flag, source: `--${s.flag}` };
-    const fromEnv = env[s.env];
-    if (fromEnv !== undefined && fromEnv !== '') return { raw: fromEnv, source: s.env };
-    return undefined;
-  };
+  const pick = (s: Setting) => pickSetting(s, values, env);
   const get = <K extends keyof Config>(
     key: K,
     fallback: Config[K],

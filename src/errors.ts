@@ -156,6 +156,16 @@ export const errors = {
       },
       { 'retry-after': String(retryAfter) },
     ),
+  databaseUnavailable: (what: string, retryAfter: number) =>
+    new ClerkError(
+      503,
+      {
+        message: 'Service unavailable',
+        long_message: `${what}; retry after ${retryAfter} second${retryAfter === 1 ? '' : 's'}.`,
+        code: 'service_unavailable',
+      },
+      { 'retry-after': String(retryAfter) },
+    ),
   internal: () =>
     make(
       500,
@@ -169,6 +179,15 @@ interface FastifyLikeError {
   code?: unknown;
   statusCode?: unknown;
   validation?: unknown;
+}
+
+/** What an SQLite error code says about the storage under the database, or undefined if it is not about storage. */
+function storageFailure(code: string): string | undefined {
+  if (code.startsWith('SQLITE_READONLY')) return 'The database cannot be written: its file or file system is read-only';
+  if (code === 'SQLITE_FULL') return 'The database cannot be written: the disk is full';
+  if (code.startsWith('SQLITE_IOERR')) return 'The database cannot be read or written: the disk reported an I/O error';
+  if (code.startsWith('SQLITE_CANTOPEN')) return 'The database file cannot be opened';
+  return undefined;
 }
 
 /** Maps any error (ours, Fastify's, a bug) to a ClerkError. Unknown errors become a bare 500. */
@@ -186,8 +205,13 @@ export function toClerkError(err: unknown, bodyLimit: number): ClerkError {
     case 'FST_ERR_CTP_INVALID_TYPE':
       return errors.bodyInvalid();
   }
-  // Another process held the write lock past busy_timeout: a retryable condition, not a bug.
-  if (typeof e.code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(e.code)) return errors.databaseBusy(1);
+  if (typeof e.code === 'string' && e.code.startsWith('SQLITE_')) {
+    // Another process held the write lock past busy_timeout: a retryable condition, not a bug.
+    if (/^SQLITE_(BUSY|LOCKED)/.test(e.code)) return errors.databaseBusy(1);
+    // The disk refused (made read-only, filled up, failing) after start-up proved it writable: retryable once fixed.
+    const what = storageFailure(e.code);
+    if (what) return errors.databaseUnavailable(what, 1);
+  }
   if (typeof e.statusCode === 'number' && e.statusCode === 413) return errors.bodyTooLarge(bodyLimit);
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     if (e.statusCode === 404) return errors.routeNotFound();

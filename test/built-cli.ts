@@ -31,9 +31,17 @@ function collect(child: ChildProcess): { exited: Promise<Finished>; out: () => s
   return { exited, out: () => stdout, err: () => stderr };
 }
 
-/** Runs the command to completion. */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<Finished> {
-  return collect(spawn(process.execPath, [CLI, ...args], { env: cleanEnv(env) })).exited;
+/** Runs the command to completion, as another user when given one (uid and gid). */
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  user: { uid?: number; gid?: number } = {},
+): Promise<Finished> {
+  if (user.uid === undefined) return collect(spawn(process.execPath, [CLI, ...args], { env: cleanEnv(env) })).exited;
+  // The test runner adds its process tracking to every child's NODE_OPTIONS, and it writes under this user's
+  // folders, which another user cannot: env(1) drops it.
+  const command = ['-u', 'NODE_OPTIONS', '-u', 'NODE_V8_COVERAGE', process.execPath, CLI, ...args];
+  return collect(spawn('env', command, { env: cleanEnv(env), ...user })).exited;
 }
 
 export interface RunningCli {

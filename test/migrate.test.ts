@@ -88,18 +88,20 @@ t.test('a database newer than the migrations is refused with a clear message', a
     name: 'SchemaTooNewError',
     message:
       `database schema version ${latest + 5} is newer than this version of clerk-invitations-mock understands (${latest}); ` +
-      'upgrade clerk-invitations-mock or point DATABASE_PATH at another file',
+      'upgrade clerk-invitations-mock or use another database file',
   });
 });
 
-t.test('start-up refuses a newer database file and leaves it untouched', async (t) => {
+t.test('start-up refuses a newer database file in one line naming the path, and leaves it untouched', async (t) => {
   const path = join(tempDir(t), 'newer.db');
   const db = new Database(path);
   db.pragma('user_version = 999');
   db.close();
+  const latest = readMigrations().at(-1)!.version;
   await t.rejects(buildApp(defaultConfig({ databasePath: path })), {
-    name: 'SchemaTooNewError',
-    message: /version 999 is newer/,
+    name: 'DatabaseOpenError',
+    message: `DATABASE_PATH ${path}: ${new SchemaTooNewError(999, latest).message}`,
+    cause: { name: 'SchemaTooNewError' },
   });
   const again = new Database(path);
   t.equal(again.pragma('user_version', { simple: true }), 999);

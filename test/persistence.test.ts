@@ -62,19 +62,22 @@ t.test('the command closes a file database cleanly on SIGTERM and finds its data
   t.equal((await second.exited).code, 0);
 });
 
-t.test('a database written by a newer schema refuses to start with one line', async (t) => {
-  const db = join(t.testdir(), 'future.db');
-  const future = new Database(db);
-  future.pragma('user_version = 999');
-  future.close();
-  const r = await runCli(['--db', db, '--port', '0']);
-  const known = readMigrations().at(-1)?.version;
-  t.same(r, {
-    code: 1,
-    signal: null,
-    stdout: '',
-    stderr:
-      'clerk-invitations-mock: database schema version 999 is newer than this version of clerk-invitations-mock ' +
-      `understands (${known}); upgrade clerk-invitations-mock or point DATABASE_PATH at another file\n`,
-  });
-});
+t.test(
+  'a database written by a newer schema refuses to start with one line naming the flag and the path',
+  async (t) => {
+    const db = join(t.testdir(), 'future.db');
+    const future = new Database(db);
+    future.pragma('user_version = 999');
+    future.close();
+    const r = await runCli(['--db', db, '--port', '0']);
+    const known = readMigrations().at(-1)?.version;
+    t.same(r, {
+      code: 1,
+      signal: null,
+      stdout: '',
+      stderr:
+        `clerk-invitations-mock: --db ${db}: database schema version 999 is newer than this version of clerk-invitations-mock ` +
+        `understands (${known}); upgrade clerk-invitations-mock or use another database file\n`,
+    });
+  },
+);

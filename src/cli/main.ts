@@ -2,7 +2,8 @@
 
 import { readFileSync } from 'node:fs';
 import closeWithGrace from 'close-with-grace';
-import { ConfigError, loadConfig, parseCliArgs, SETTINGS } from '../config.js';
+import { ConfigError, loadConfig, parseCliArgs, SETTINGS, settingSource } from '../config.js';
+import { DatabaseOpenError } from '../db/open-error.js';
 import { startServer } from '../server.js';
 import { capYoungGeneration } from './young-generation.js';
 
@@ -79,9 +80,13 @@ export function run(argv: string[]): void {
       if (code >= 0) process.exitCode = code;
     },
     (err: unknown) => {
-      console.error(
-        `clerk-invitations-mock: ${err instanceof ConfigError ? err.message : ((err as Error).message ?? String(err))}`,
-      );
+      const message =
+        err instanceof DatabaseOpenError
+          ? `${settingSource('databasePath', process.env, argv)} ${err.path}: ${err.reason}`
+          : err instanceof ConfigError
+            ? err.message
+            : ((err as Error).message ?? String(err));
+      console.error(`clerk-invitations-mock: ${message}`);
       process.exitCode = 1;
     },
   );

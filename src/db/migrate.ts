@@ -22,10 +22,37 @@ export class SchemaTooNewError extends Error {
   constructor(found: number, known: number) {
     super(
       `database schema version ${found} is newer than this version of clerk-invitations-mock understands ` +
-        `(${known}); upgrade clerk-invitations-mock or point DATABASE_PATH at another file`,
+        `(${known}); upgrade clerk-invitations-mock or use another database file`,
     );
     this.name = 'SchemaTooNewError';
   }
+}
+
+/** Every table a migration of ours ever created (a file at an older version may still hold a later-dropped one). */
+export function ourTables(migrations: Migration[] = readMigrations()): Set<string> {
+  return new Set(
+    migrations.flatMap((m) => [...m.sql.matchAll(/CREATE TABLE (?:IF NOT EXISTS )?(\w+)/gi)].map((c) => c[1]!)),
+  );
+}
+
+/**
+ * The tables of another application: any table in a file we never migrated (user_version 0), else any table
+ * no migration of ours created. Refused before anything is written, so the other application's file is left as it was.
+ */
+export function foreignTables(db: Database, migrations: Migration[] = readMigrations()): string[] {
+  // One read transaction: the tables and the version of the same moment, should another process be migrating.
+  const [tables, version] = db.transaction((): [string[], number] => [
+    db
+      .prepare(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+      )
+      .pluck()
+      .all() as string[],
+    db.pragma('user_version', { simple: true }) as number,
+  ])();
+  if (version === 0) return tables;
+  const ours = ourTables(migrations);
+  return tables.filter((name) => !ours.has(name));
 }
 
 /** Applies every migration above PRAGMA user_version, one transaction per file. Returns the versions applied. */
