@@ -24,7 +24,7 @@ export async function buildApp(config: Config, options: FastifyServerOptions = {
   const db = openDatabase(config.databasePath);
   const seeded = loadSeed(db, config);
   const instances = new InstanceStore(db);
-  const admit = createAdmission(instances, config.secretKeys);
+  const admit = createAdmission(instances, config);
   const { logger, ...rest } = options;
   const app = Fastify({
     logger: loggerOptions(config, logger),
