@@ -14,7 +14,7 @@ export interface Config {
   publicUrl: string | undefined;
   seedFile: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
-  /** Host names, besides loopback ones and the PUBLIC_URL host, that requests may carry in Host. */
+  /** Host names, besides loopback ones, the PUBLIC_URL host and the listen address, that requests may carry in Host. */
   allowedHosts: string[];
 }
 
@@ -70,7 +70,7 @@ export const SETTINGS: Setting[] = [
     env: 'ALLOWED_HOSTS',
     flag: 'allowed-host',
     default: '(none)',
-    help: 'host names, besides loopback ones and the PUBLIC_URL host, that requests may carry in Host (e.g. a compose service name), comma-separated; the flag may repeat',
+    help: 'more names requests may carry in Host, e.g. a compose service name (loopback, the PUBLIC_URL host and the listen address always pass), comma-separated; the flag may repeat',
   },
 ];
 
