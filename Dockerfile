@@ -23,6 +23,8 @@ RUN npm run build && npm prune --omit=dev \
 # the CLI bundle's V8 code cache, made by the build with this same Node image, so V8 accepts it.
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4010
+# No ALLOWED_HOSTS: `-p` from this machine and the HEALTHCHECK send a loopback Host. Another container
+# that calls it by name needs that name: -e ALLOWED_HOSTS=clerk (see examples/docker-compose.yml).
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

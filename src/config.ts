@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { hostName } from './http/hosts.js';
 
 export const SECRET_KEY_PATTERN = /^sk_(test|live)_[A-Za-z0-9_-]{1,128}$/;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -13,6 +14,8 @@ export interface Config {
   publicUrl: string | undefined;
   seedFile: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Host names, besides loopback ones, the PUBLIC_URL host and the listen address, that requests may carry in Host. */
+  allowedHosts: string[];
 }
 
 /** One setting: its env name, its flag, its default as shown in --help, and what it means. */
@@ -62,7 +65,17 @@ export const SETTINGS: Setting[] = [
     default: 'info',
     help: `log level: ${LOG_LEVELS.join(', ')}`,
   },
+  {
+    key: 'allowedHosts',
+    env: 'ALLOWED_HOSTS',
+    flag: 'allowed-host',
+    default: '(none)',
+    help: 'more names requests may carry in Host, e.g. a compose service name (loopback, the PUBLIC_URL host and the listen address always pass), comma-separated; the flag may repeat',
+  },
 ];
+
+/** The settings that take a list: comma-separated, and a flag that may repeat. */
+const LISTS = new Set<keyof Config>(['secretKeys', 'allowedHosts']);
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -96,6 +109,13 @@ const expectations: Record<keyof Config, { schema: z.ZodType; expected: string }
   publicUrl: { schema: httpUrl, expected: 'an absolute http(s) URL without query or fragment' },
   seedFile: { schema: z.string().min(1), expected: 'a file path' },
   logLevel: { schema: z.enum(LOG_LEVELS), expected: LOG_LEVELS.join(', ') },
+  allowedHosts: {
+    schema: z
+      .array(z.string().refine((h) => hostName(h) !== undefined))
+      .min(1)
+      .transform((hosts) => hosts.map((h) => hostName(h) as string)),
+    expected: 'host names or IP addresses without a scheme or port, comma-separated',
+  },
 };
 
 function check<K extends keyof Config>(key: K, raw: unknown, source: string): Config[K] {
@@ -121,7 +141,7 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
     version: { type: 'boolean' },
   };
   for (const s of SETTINGS)
-    options[s.flag] = s.key === 'secretKeys' ? { type: 'string', multiple: true } : { type: 'string' };
+    options[s.flag] = LISTS.has(s.key) ? { type: 'string', multiple: true } : { type: 'string' };
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
@@ -179,7 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Config 
     const found = pick(setting);
     return found ? check(key, normalise(found.raw), found.source) : fallback;
   };
-  const splitKeys = (raw: unknown): string[] =>
+  const splitList = (raw: unknown): string[] =>
     (Array.isArray(raw) ? raw : [raw])
       .flatMap((v) => String(v).split(','))
       .map((k) => k.trim())
@@ -188,10 +208,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Config 
     port: get('port', 4010),
     host: get('host', '127.0.0.1'),
     databasePath: get('databasePath', ':memory:'),
-    secretKeys: get('secretKeys', [], splitKeys),
+    secretKeys: get('secretKeys', [], splitList),
     publicUrl: get('publicUrl', undefined)?.replace(/\/+$/, ''),
     seedFile: get('seedFile', undefined),
     logLevel: get('logLevel', 'info'),
+    allowedHosts: get('allowedHosts', [], splitList),
   };
   return config;
 }

@@ -144,6 +144,15 @@ export const errors = {
       'The request line and headers exceed',
       `size of ${max} bytes`,
     ),
+  hostNotAllowed: (header: string, name: string | undefined) =>
+    make(
+      403,
+      'host_not_allowed',
+      'Host not allowed',
+      name === undefined
+        ? `The Host header "${header.slice(0, 100)}" is not a valid host name.`
+        : `Requests for host ${name.slice(0, 100)} are not allowed, a guard against DNS rebinding. To serve them, add ${name.slice(0, 100)} to ALLOWED_HOSTS (or --allowed-host).`,
+    ),
   requestTimeout: () => make(408, 'request_timeout', 'Request timeout', 'The request was not received in time.'),
   badRequest: () => make(400, 'request_invalid', 'Bad request', 'The request is not valid HTTP.'),
   databaseBusy: (retryAfter: number) =>

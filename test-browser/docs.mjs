@@ -1,6 +1,7 @@
 // Opens /docs in a real browser (Debian's chromium, driven by playwright-core) and checks that the page
-// renders the API offline: every Clerk operation listed, an operation's request body shown, and nothing
-// fetched from anywhere but this server. Run after `npm run build`: node test-browser/docs.mjs
+// renders the API offline: every Clerk operation listed, an operation's request body shown, nothing
+// fetched from anywhere but this server, and "Try it out" answered from both the banner's link
+// (127.0.0.1) and localhost. Run after `npm run build`: node test-browser/docs.mjs
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,9 +41,10 @@ try {
     viewport: { width: 1280, height: 1600 },
   });
   const page = context.pages()[0] ?? (await context.newPage());
-  const origin = new URL(server.url).origin;
+  const port = new URL(server.url).port;
+  const origins = [server.url, `http://localhost:${port}`];
   page.on('request', (r) => {
-    if (!r.url().startsWith(origin) && !r.url().startsWith('data:'))
+    if (!origins.some((o) => r.url().startsWith(`${o}/`)) && !r.url().startsWith('data:'))
       problems.push(`fetched from elsewhere: ${r.url()}`);
   });
   page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
@@ -63,8 +65,7 @@ try {
   const title = await page.locator('.info .title').innerText();
   if (!title.includes('clerk-invitations-mock')) problems.push(`title is ${JSON.stringify(title)}`);
   const servers = await page.locator('.servers select').innerText();
-  if (!servers.includes(server.url.replace('127.0.0.1', 'localhost')))
-    problems.push(`servers list shows ${JSON.stringify(servers)}`);
+  if (!servers.includes(server.url)) problems.push(`servers list shows ${JSON.stringify(servers)}`);
 
   await page.screenshot({ path: SCREENSHOT, fullPage: true });
   console.log(`docs: screenshot at ${SCREENSHOT}`);
@@ -76,6 +77,21 @@ try {
   for (const text of ['email_address', 'expires_in_days', 'duplicate_record']) {
     if (!(await create.getByText(text).first().isVisible()))
       problems.push(`Create an invitation does not show ${text}`);
+  }
+
+  // "Try it out" calls the origin the page was opened from: the banner's link, and localhost.
+  for (const origin of origins) {
+    await page.goto(`${origin}/docs`, { waitUntil: 'networkidle' });
+    const health = page.locator('#operations-Emulator-EmulatorHealth');
+    await health.locator('.opblock-summary').click({ timeout: 30_000 });
+    await health.locator('.try-out__btn').click({ timeout: 10_000 });
+    await health.locator('.execute').click();
+    const status = health.locator('.live-responses-table tbody .response-col_status').first();
+    await status.waitFor({ timeout: 10_000 });
+    const answered = (await status.innerText()).trim();
+    const called = (await health.locator('.request-url pre').innerText()).trim();
+    if (answered !== '200' || called !== `${origin}/_emulator/health`)
+      problems.push(`Try it out from ${origin}/docs called ${called} and got ${JSON.stringify(answered)}`);
   }
 } catch (err) {
   problems.push(`browser check failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -89,4 +105,6 @@ if (problems.length > 0) {
   for (const p of problems) console.error(`docs: ${p}`);
   process.exit(1);
 }
-console.log(`docs: /docs lists ${SUMMARIES.length} Clerk operations and ${TAGS.length} tags in chromium, offline`);
+console.log(
+  `docs: /docs lists ${SUMMARIES.length} Clerk operations and ${TAGS.length} tags in chromium, offline, and Try it out answers from 127.0.0.1 and localhost`,
+);

@@ -40,7 +40,8 @@ t.test('the bundled CLI serves the lazily loaded docs UI and the OpenAPI documen
       status: 200,
       type: 'application/json',
       openapi: '3.1.0',
-      servers: [{ url: cli.url.replace('127.0.0.1', 'localhost'), description: 'This emulator.' }],
+      // The banner's own URL: "Try it out" calls the server the page was opened from.
+      servers: [{ url: cli.url, description: 'This emulator.' }],
     },
   );
   cli.child.kill('SIGTERM');

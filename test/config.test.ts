@@ -9,6 +9,7 @@ const defaults = {
   publicUrl: undefined,
   seedFile: undefined,
   logLevel: 'info',
+  allowedHosts: [],
 };
 
 /** The ConfigError loadConfig throws, which must be one line naming the setting. */
@@ -41,6 +42,7 @@ t.test('every variable is read', async (t) => {
       PUBLIC_URL: 'https://invites.example.com/',
       SEED_FILE: 'seed.json',
       LOG_LEVEL: 'debug',
+      ALLOWED_HOSTS: 'clerk, Mock.Internal.,,::1',
     }),
     {
       port: 0,
@@ -50,6 +52,7 @@ t.test('every variable is read', async (t) => {
       publicUrl: 'https://invites.example.com',
       seedFile: 'seed.json',
       logLevel: 'debug',
+      allowedHosts: ['clerk', 'mock.internal', '[::1]'],
     },
   );
   t.equal(loadConfig({ PORT: '65535' }).port, 65535);
@@ -118,6 +121,22 @@ t.test('a bad LOG_LEVEL is a ConfigError naming it', async (t) => {
     failure(t, { LOG_LEVEL: 'INFO' }),
     'LOG_LEVEL: must be fatal, error, warn, info, debug, trace, silent (got "INFO")',
   );
+});
+
+t.test('--allowed-host repeats, wins over ALLOWED_HOSTS, and a bad entry is a ConfigError naming it', async (t) => {
+  t.same(
+    loadConfig({ ALLOWED_HOSTS: 'env.test' }, ['--allowed-host', 'clerk', '--allowed-host', 'app.test,10.0.0.2'])
+      .allowedHosts,
+    ['clerk', 'app.test', '10.0.0.2'],
+  );
+  for (const hosts of ['clerk:4010', 'http://clerk', 'clerk/x', 'a b', 'clerk,bad host']) {
+    t.equal(
+      failure(t, { ALLOWED_HOSTS: hosts }),
+      `ALLOWED_HOSTS: must be host names or IP addresses without a scheme or port, comma-separated (got ${JSON.stringify(hosts)})`,
+    );
+  }
+  t.match(failure(t, { ALLOWED_HOSTS: ',' }), /^ALLOWED_HOSTS: must be host names/, 'only separators is no list');
+  t.match(failure(t, {}, ['--allowed-host', 'x:1']), /^--allowed-host: must be host names/);
 });
 
 t.test('HOST and DATABASE_PATH take any non-empty value', async (t) => {

@@ -44,6 +44,7 @@ export const openapiPath = (fastifyUrl: string): string => fastifyUrl.replace(/:
 const UNROUTED: Record<string, string> = {
   '400': 'UnroutedBadRequest',
   '401': 'Unauthorized',
+  '403': 'HostNotAllowed',
   '404': 'RouteNotFound',
   '405': 'MethodNotAllowed',
   '408': 'RequestTimeout',

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The Docker image, built from the real Dockerfile and run: healthy, serves a bearer key, keeps a
-# file database across `docker restart`, stops with exit 0 in under 5 s; then compose config is valid.
+# The Docker image, built from the real Dockerfile and run: healthy, serves a bearer key, refuses a
+# foreign Host, keeps a file database across `docker restart`, stops with exit 0 in under 5 s; then
+# compose config is valid and publishes the port on 127.0.0.1 only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -10,7 +11,9 @@ name="cim-ci-$$"
 volume="cim-ci-data-$$"
 key=sk_test_docker_ci
 
+made_env=
 cleanup() {
+  if [ -n "$made_env" ]; then rm -f examples/clerk.env; fi
   docker rm -f "$name" >/dev/null 2>&1 || true
   docker volume rm -f "$volume" >/dev/null 2>&1 || true
   bash "$tool" stop || true
@@ -62,6 +65,14 @@ id=$(http POST /v1/invitations '{"email_address":"ada@example.com"}' | node -pe 
 listed=$(http GET "/v1/invitations?paginated=true"); [[ "$listed" == *"\"id\":\"$id\""* ]] || fail "list does not show $id: $listed"
 echo "create and list with a bearer key: ok ($id)"
 http GET /openapi.json >/dev/null || fail "no /openapi.json"
+# The DNS rebinding guard: a Host that is not loopback (nor PUBLIC_URL's, nor in ALLOWED_HOSTS) gets 403.
+refused=$(node -e '
+  require("http").get({ host: "127.0.0.1", port: process.argv[1], path: "/_emulator/health", headers: { host: "rebind.example:4010" } }, (r) => {
+    let b = ""; r.on("data", (c) => (b += c)); r.on("end", () => console.log(r.statusCode, JSON.parse(b).errors[0].code));
+  }).on("error", (e) => console.log(e.message));
+' "$port")
+[ "$refused" = "403 host_not_allowed" ] || fail "a foreign Host answered: $refused"
+echo "a foreign Host: 403 host_not_allowed"
 docker rm -f "$name" >/dev/null
 
 echo "== file database on volume $volume"
@@ -90,5 +101,12 @@ else
   fi
   compose=(docker-compose)
 fi
+# The example takes its key from an env file the user makes; CI makes a throwaway one.
+if [ ! -e examples/clerk.env ]; then
+  printf 'CLERK_SECRET_KEYS=sk_test_ci\nCLERK_SECRET_KEY=sk_test_ci\n' >examples/clerk.env
+  made_env=1
+fi
 "${compose[@]}" -f examples/docker-compose.yml config -q
+config=$("${compose[@]}" -f examples/docker-compose.yml config)
+[[ "$config" == *127.0.0.1* ]] || fail "compose publishes 4010 beyond this machine"
 echo "examples/docker-compose.yml: valid ($("${compose[@]}" version --short 2>/dev/null || echo compose))"

@@ -25,7 +25,7 @@ export async function buildApp(config: Config, options: FastifyHttpOptions<Serve
   const db = openDatabase(config.databasePath);
   const seeded = loadSeed(db, config);
   const instances = new InstanceStore(db);
-  const admit = createAdmission(instances, config.secretKeys);
+  const admit = createAdmission(instances, config);
   const { logger, ...rest } = options;
   const app = Fastify({
     logger: loggerOptions(config, logger),

@@ -2,9 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { realNow } from '../clock.js';
-import { SECRET_KEY_PATTERN } from '../config.js';
+import { type Config, SECRET_KEY_PATTERN } from '../config.js';
 import { digestKey, type InstanceState, type InstanceStore } from '../db/instances.js';
 import { errors } from '../errors.js';
+import { createHostCheck } from './hosts.js';
 import { checkUrl, pathOf } from './limits.js';
 
 const BEARER = /^Bearer +(\S+) *$/i;
@@ -67,13 +68,18 @@ export type Routed = 'public' | 'keyed' | 'wrong-method' | 'unmatched';
 export type Admission = (request: FastifyRequest, routed: Routed) => InstanceState | undefined;
 
 /**
- * What every request passes before its route (and before a framework error is answered): the URL's
- * limits, then the bearer key unless the route is public, the path is known but not for this method
+ * What every request passes before its route (and before a framework error is answered): its Host, the
+ * URL's limits, then the bearer key unless the route is public, the path is known but not for this method
  * (its 405 names the methods, which are no secret), or the path is unknown outside /v1 and /_emulator.
  */
-export function createAdmission(store: InstanceStore, lockedKeys: string[]): Admission {
-  const authenticate = createAuthenticator(store, lockedKeys);
+export function createAdmission(
+  store: InstanceStore,
+  config: Pick<Config, 'secretKeys' | 'host' | 'publicUrl' | 'allowedHosts'>,
+): Admission {
+  const authenticate = createAuthenticator(store, config.secretKeys);
+  const checkHost = createHostCheck(config);
   return (request, routed) => {
+    checkHost(request.headers.host);
     checkUrl(request.url);
     if (routed === 'public' || routed === 'wrong-method') return undefined;
     if (routed === 'unmatched' && !needsKey(pathOf(request.url))) return undefined;
