@@ -147,6 +147,8 @@ t.test('a known path with the wrong method answers 405 before the key is checked
     ['POST', '/v1/tickets/accept', 'GET'],
     ['PUT', '/v1/invitations', 'POST, GET'],
     ['OPTIONS', '/v1/invitations/inv_123/revoke', 'POST'],
+    ['POST', '/docs/static/swagger-ui.css', 'GET'],
+    ['DELETE', '/docs', 'GET'],
   ];
   for (const [method, url, allow] of cases) {
     for (const key of [null, 'not a key']) {

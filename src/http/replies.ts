@@ -60,11 +60,12 @@ export function clientErrorHandler(this: FastifyInstance, err: Error & { code?: 
 
 /** The methods served at a path, HEAD aside, so that a known path with the wrong method answers 405, not 404. */
 function methodIndex(app: FastifyInstance): (path: string) => string[] {
-  // Each route's url as a pattern of the raw path (a parameter is one non-empty segment), keyed by its
+  // Each route's url as a pattern of the raw path (a parameter is one non-empty segment, a final * the rest), keyed by its
   // source text, since RegExp.prototype.source escapes "/" and cannot be compared with it.
   const routes = new Map<string, { pattern: RegExp; methods: string[] }>();
   app.addHook('onRoute', (r) => {
-    const source = `^${r.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z_]+/g, '[^/]+')}$`;
+    const escaped = r.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const source = `^${escaped.replace(/:[A-Za-z_]+/g, '[^/]+').replace(/\\\*$/, '.*')}$`;
     const methods = [r.method].flat().filter((m) => m !== 'HEAD');
     const entry = routes.get(source) ?? { pattern: new RegExp(source), methods: [] };
     entry.methods.push(...methods);
@@ -100,7 +101,10 @@ async function replies(app: FastifyInstance): Promise<void> {
 
   app.setErrorHandler((err, request, reply) => {
     const clerk = toClerkError(err, LIMITS.bodyBytes);
-    if (clerk.statusCode >= 500) request.log.error({ err }, 'unexpected error');
+    // A retryable 503 (the database busy, read-only or full) is a condition of the host, not a bug: no stack.
+    if (clerk.item.code === 'service_unavailable') {
+      request.log.warn({ code: clerk.item.code, cause: (err as { code?: unknown }).code }, 'service unavailable');
+    } else if (clerk.statusCode >= 500) request.log.error({ err }, 'unexpected error');
     else if (!(err instanceof ClerkError))
       request.log.info({ code: clerk.item.code, cause: (err as Error).message }, 'request rejected');
     return reply
