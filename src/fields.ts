@@ -28,13 +28,15 @@ const EMAIL_PATTERN = new RegExp(`^${ATOM}(?:\\.${ATOM})*@${LABEL}(?:\\.${LABEL}
 const MAX_EMAIL_LENGTH = 320;
 
 /** Characters that show as nothing or reorder text: controls, format characters (zero-width, bidi, soft hyphen, BOM), lone surrogates. */
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}]/u;
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Default_Ignorable_Code_Point}]/u;
 
 /**
- * The one stored form of a trimmed, lower-cased address, or undefined when it is not an address: an
+ * The one stored form of a trimmed, lower-cased address, or undefined when it is not an address: NFC, and an
  * internationalised domain becomes its punycode (UTS #46, as browsers do), so both spellings are one address.
  */
-function canonicalEmail(folded: string): string | undefined {
+function canonicalEmail(given: string): string | undefined {
+  // NFC: a letter typed composed (é) or decomposed (e + U+0301) is one address.
+  const folded = given.normalize('NFC');
   if (folded.length > MAX_EMAIL_LENGTH || INVISIBLE.test(folded)) return undefined;
   const at = folded.lastIndexOf('@');
   // An ASCII domain is kept as typed, so every address that was valid before is stored as before.

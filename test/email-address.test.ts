@@ -68,6 +68,10 @@ const INVISIBLE: [string, string][] = [
   ['word joiner', '\u2060'],
   ['byte order mark', '\ufeff'],
   ['a lone surrogate', '\ud800'],
+  ['combining grapheme joiner', '\u034f'],
+  ['variation selector', '\ufe0f'],
+  ['Hangul filler', '\u3164'],
+  ['Mongolian variation selector', '\u180b'],
 ];
 
 t.test('an invisible or control character inside an address answers form_param_format_invalid', async (t) => {
@@ -180,4 +184,21 @@ t.test('a Unicode domain that is not a valid domain name is refused', async (t) 
     clerkError(t, await create(app, email), 422, FORMAT_INVALID);
   }
   t.same(await everyInvitation(app), [], 'nothing was created');
+});
+
+t.test('a letter typed composed or decomposed is one address', async (t) => {
+  const app = await build(t);
+  const composed = await invite(app, { email_address: 'Cas\u00e9@example.com' });
+  t.equal(composed['email_address'], 'cas\u00e9@example.com', 'stored in NFC');
+  const r = await call(app, {
+    method: 'POST',
+    url: '/v1/invitations',
+    payload: { email_address: 'cas\u0065\u0301@example.com' },
+  });
+  clerkError(t, r, 400, {
+    message: 'duplicate invitation',
+    long_message: 'There are already pending invitations for the following email addresses: cas\u00e9@example.com',
+    code: 'duplicate_record',
+    meta: { email_addresses: ['cas\u00e9@example.com'] },
+  });
 });

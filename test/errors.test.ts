@@ -137,44 +137,60 @@ t.test('a known path with the wrong method answers 405 with an Allow header', as
   }
 });
 
-t.test('a known path with the wrong method answers 405 before the key is checked, public paths included', async (t) => {
-  const app = await build(t);
-  const cases: [string, string, string][] = [
-    ['POST', '/_emulator/health', 'GET'],
-    ['DELETE', '/_emulator/health', 'GET'],
-    ['GET', '/_emulator/reset', 'POST'],
-    ['PUT', '/_emulator/clock', 'GET, POST'],
-    ['POST', '/v1/tickets/accept', 'GET'],
-    ['PUT', '/v1/invitations', 'POST, GET'],
-    ['OPTIONS', '/v1/invitations/inv_123/revoke', 'POST'],
-    ['POST', '/docs/static/swagger-ui.css', 'GET'],
-    ['DELETE', '/docs', 'GET'],
-  ];
-  for (const [method, url, allow] of cases) {
-    for (const key of [null, 'not a key']) {
-      const headers = key === null ? {} : { authorization: key };
-      const r = await call(app, { method: method as 'PUT', url, key: null, headers });
-      clerkError(t, r, 405, {
-        message: 'method not allowed',
-        long_message: `The ${method} method is not allowed on this resource. Allowed: ${allow}.`,
-        code: 'method_not_allowed',
-      });
-      t.equal(r.headers['allow'], allow, `${method} ${url}`);
+t.test(
+  'a path that needs no key answers 405 to its other methods before any key; a keyed path checks the key first',
+  async (t) => {
+    const app = await build(t);
+    const notAllowed = (method: string, allow: string) => ({
+      message: 'method not allowed',
+      long_message: `The ${method} method is not allowed on this resource. Allowed: ${allow}.`,
+      code: 'method_not_allowed',
+    });
+    const open: [string, string, string][] = [
+      ['POST', '/_emulator/health', 'GET'],
+      ['DELETE', '/_emulator/health', 'GET'],
+      ['POST', '/v1/tickets/accept', 'GET'],
+      ['POST', '/docs/static/swagger-ui.css', 'GET'],
+      ['DELETE', '/docs', 'GET'],
+    ];
+    for (const [method, url, allow] of open) {
+      for (const key of [null, 'not a key']) {
+        const headers = key === null ? {} : { authorization: key };
+        const r = await call(app, { method: method as 'PUT', url, key: null, headers });
+        clerkError(t, r, 405, notAllowed(method, allow));
+        t.equal(r.headers['allow'], allow, `${method} ${url}`);
+      }
     }
-  }
-  // An unknown path still needs the key first (Clerk's 401 before 404), and the URL's limits come before all.
-  clerkError(t, await call(app, { method: 'POST', url: '/_emulator/nothing', key: null }), 401, {
-    message: 'Invalid Authorization header format',
-    long_message: "Invalid Authorization header format. Must be 'Bearer <YOUR_API_KEY>'",
-    code: 'authorization_header_format_invalid',
-  });
-  clerkError(t, await call(app, { method: 'POST', url: '/_emulator/nothing' }), 404, routeNotFound);
-  clerkError(t, await call(app, { method: 'PUT', url: `/_emulator/health?${'x=1&'.repeat(101)}`, key: null }), 400, {
-    message: 'Too many query parameters',
-    long_message: 'The query string has more than 100 parameters.',
-    code: 'too_many_query_parameters',
-  });
-});
+    const keyed: [string, string, string][] = [
+      ['GET', '/_emulator/reset', 'POST'],
+      ['PUT', '/_emulator/clock', 'GET, POST'],
+      ['PUT', '/v1/invitations', 'POST, GET'],
+      ['OPTIONS', '/v1/invitations/inv_123/revoke', 'POST'],
+    ];
+    for (const [method, url, allow] of keyed) {
+      clerkError(t, await call(app, { method: method as 'PUT', url, key: null }), 401, {
+        message: 'Invalid Authorization header format',
+        long_message: "Invalid Authorization header format. Must be 'Bearer <YOUR_API_KEY>'",
+        code: 'authorization_header_format_invalid',
+      });
+      const r = await call(app, { method: method as 'PUT', url });
+      clerkError(t, r, 405, notAllowed(method, allow));
+      t.equal(r.headers['allow'], allow, `${method} ${url} with a key`);
+    }
+    // An unknown path still needs the key first (Clerk's 401 before 404), and the URL's limits come before all.
+    clerkError(t, await call(app, { method: 'POST', url: '/_emulator/nothing', key: null }), 401, {
+      message: 'Invalid Authorization header format',
+      long_message: "Invalid Authorization header format. Must be 'Bearer <YOUR_API_KEY>'",
+      code: 'authorization_header_format_invalid',
+    });
+    clerkError(t, await call(app, { method: 'POST', url: '/_emulator/nothing' }), 404, routeNotFound);
+    clerkError(t, await call(app, { method: 'PUT', url: `/_emulator/health?${'x=1&'.repeat(101)}`, key: null }), 400, {
+      message: 'Too many query parameters',
+      long_message: 'The query string has more than 100 parameters.',
+      code: 'too_many_query_parameters',
+    });
+  },
+);
 
 t.test('a thrown bug answers 500 internal_clerk_error without stack or SQL, and is logged', async (t) => {
   const logs = logCapture();

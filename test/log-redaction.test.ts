@@ -150,3 +150,18 @@ t.test('error lines and rejection causes that quote a URL have its ticket cut ou
     ],
   );
 });
+
+t.test('an error holding a circular or very deep value is logged, cut, not thrown over', async (t) => {
+  const logs = logCapture();
+  const log = Fastify({ logger: loggerOptions(defaultConfig(), { level: 'info', stream: logs.stream }) }).log;
+  const loop: Record<string, unknown> = { name: 'loop' };
+  loop['self'] = loop;
+  let deep: Record<string, unknown> = { leaf: true };
+  for (let i = 0; i < 20; i++) deep = { deep };
+  log.error({ err: Object.assign(new Error('bad'), { loop, deep }) }, 'unexpected error');
+  const [line] = logs.lines as any[];
+  t.equal(line.msg, 'unexpected error');
+  t.equal(line.err.message, 'bad');
+  t.equal(line.err.loop.name, 'loop', 'the shallow part is kept');
+  t.match(JSON.stringify(line.err.deep), /"\[too deep\]"/, 'the deep part is cut');
+});

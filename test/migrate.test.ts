@@ -109,6 +109,23 @@ t.test('start-up refuses a newer database file in one line naming the path, and 
   again.close();
 });
 
+t.test(
+  "a newer version's file with tables this version does not know is refused as too new, not as foreign",
+  async (t) => {
+    const path = join(tempDir(t), 'newer-tables.db');
+    const db = new Database(path);
+    db.exec('CREATE TABLE webhook_messages (id TEXT)');
+    db.pragma('user_version = 999');
+    db.close();
+    const latest = readMigrations().at(-1)!.version;
+    await t.rejects(buildApp(defaultConfig({ databasePath: path })), {
+      name: 'DatabaseOpenError',
+      message: `DATABASE_PATH ${path}: ${new SchemaTooNewError(999, latest).message}`,
+      cause: { name: 'SchemaTooNewError' },
+    });
+  },
+);
+
 t.test('a DATABASE_PATH file uses WAL and keeps data across restarts', async (t) => {
   const path = join(tempDir(t), 'data.db');
   const db = openDatabase(path);

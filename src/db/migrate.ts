@@ -51,6 +51,8 @@ export function foreignTables(db: Database, migrations: Migration[] = readMigrat
     db.pragma('user_version', { simple: true }) as number,
   ])();
   if (version === 0) return tables;
+  // A newer version's file holds tables we do not know yet: migrate() refuses it as too new instead.
+  if (version > Math.max(0, ...migrations.map((m) => m.version))) return [];
   const ours = ourTables(migrations);
   return tables.filter((name) => !ours.has(name));
 }

@@ -61,16 +61,16 @@ function createAuthenticator(store: InstanceStore, lockedKeys: string[]): (reque
   };
 }
 
-/** How a request was routed: to a public route, to a keyed one, to a known path with another method, or to none. */
-export type Routed = 'public' | 'keyed' | 'wrong-method' | 'unmatched';
+/** How a request was routed: to a route (or a path's other methods) that needs no key, to a keyed one, or to none. */
+export type Routed = 'public' | 'keyed' | 'unmatched';
 
 /** Admits a request or throws the Clerk error that refuses it; the instance of its key, if it needs one. */
 export type Admission = (request: FastifyRequest, routed: Routed) => InstanceState | undefined;
 
 /**
  * What every request passes before its route (and before a framework error is answered): its Host, the
- * URL's limits, then the bearer key unless the route is public, the path is known but not for this method
- * (its 405 names the methods, which are no secret), or the path is unknown outside /v1 and /_emulator.
+ * URL's limits, then the bearer key unless the route (or, for another method, the path) needs none, or the
+ * path is unknown outside /v1 and /_emulator.
  */
 export function createAdmission(
   store: InstanceStore,
@@ -81,14 +81,20 @@ export function createAdmission(
   return (request, routed) => {
     checkHost(request.headers.host);
     checkUrl(request.url);
-    if (routed === 'public' || routed === 'wrong-method') return undefined;
+    if (routed === 'public') return undefined;
     if (routed === 'unmatched' && !needsKey(pathOf(request.url))) return undefined;
     return authenticate(request);
   };
 }
 
 function routedOf(app: FastifyInstance, request: FastifyRequest): Routed {
-  if (request.is404) return app.allowedMethods(pathOf(request.url)).length > 0 ? 'wrong-method' : 'unmatched';
+  if (request.is404) {
+    // A known path's other methods: its 405 comes before the key where the path needs none (health, the
+    // link, the docs), after it on keyed paths, as Clerk authenticates before routing.
+    const path = pathOf(request.url);
+    if (app.allowedMethods(path).length === 0) return 'unmatched';
+    return app.openPath(path) || !needsKey(path) ? 'public' : 'keyed';
+  }
   return request.routeOptions.config.public ? 'public' : 'keyed';
 }
 

@@ -14,6 +14,8 @@ declare module 'fastify' {
     publicUrl: string;
     /** The methods served at a raw path, HEAD aside; none for an unknown path (replies.ts). */
     allowedMethods: (path: string) => string[];
+    /** Whether a route that needs no key serves this path (its other methods answer 405 without a key). */
+    openPath: (path: string) => boolean;
   }
   interface FastifyRequest {
     instance: InstanceState;

@@ -23,12 +23,13 @@ export const redactTicket = (text: string): string =>
   text.replace(TICKET_IN_URL, (_match, param?: string, path?: string) => `${param ?? path}[redacted]`);
 
 /** Every string in a serialised value passed through redactTicket (error logs: messages, stacks, causes). */
-const redactStrings = (v: unknown): unknown => {
+const redactStrings = (v: unknown, depth = 0): unknown => {
   if (typeof v === 'string') return redactTicket(v);
-  if (Array.isArray(v)) return v.map(redactStrings);
-  if (v !== null && typeof v === 'object')
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redactStrings(x)]));
-  return v;
+  // Serialised errors are shallow: a deeper (or circular) value is cut rather than walked.
+  if (v === null || typeof v !== 'object') return v;
+  if (depth >= 8) return '[too deep]';
+  if (Array.isArray(v)) return v.map((x) => redactStrings(x, depth + 1));
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redactStrings(x, depth + 1)]));
 };
 
 /**

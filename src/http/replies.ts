@@ -58,21 +58,29 @@ export function clientErrorHandler(this: FastifyInstance, err: Error & { code?: 
   socket.destroySoon();
 }
 
-/** The methods served at a path, HEAD aside, so that a known path with the wrong method answers 405, not 404. */
-function methodIndex(app: FastifyInstance): (path: string) => string[] {
+/**
+ * The methods served at a path, HEAD aside, so that a known path with the wrong method answers 405, not 404;
+ * and whether a route that needs no key (config.public when added) serves it.
+ */
+function methodIndex(app: FastifyInstance): { methods: (path: string) => string[]; open: (path: string) => boolean } {
   // Each route's url as a pattern of the raw path (a parameter is one non-empty segment, a final * the rest), keyed by its
   // source text, since RegExp.prototype.source escapes "/" and cannot be compared with it.
-  const routes = new Map<string, { pattern: RegExp; methods: string[] }>();
+  const routes = new Map<string, { pattern: RegExp; methods: string[]; open: boolean }>();
   app.addHook('onRoute', (r) => {
     const escaped = r.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const source = `^${escaped.replace(/:[A-Za-z_]+/g, '[^/]+').replace(/\\\*$/, '.*')}$`;
     const methods = [r.method].flat().filter((m) => m !== 'HEAD');
-    const entry = routes.get(source) ?? { pattern: new RegExp(source), methods: [] };
+    const entry = routes.get(source) ?? { pattern: new RegExp(source), methods: [], open: false };
     entry.methods.push(...methods);
+    entry.open ||= r.config?.public === true;
     routes.set(source, entry);
   });
   // A path can match several patterns (/v1/invitations/bulk is also /v1/invitations/:id).
-  return (path) => [...new Set([...routes.values()].filter((r) => r.pattern.test(path)).flatMap((r) => r.methods))];
+  const matching = (path: string) => [...routes.values()].filter((r) => r.pattern.test(path));
+  return {
+    methods: (path) => [...new Set(matching(path).flatMap((r) => r.methods))],
+    open: (path) => matching(path).some((r) => r.open),
+  };
 }
 
 /**
@@ -80,9 +88,11 @@ function methodIndex(app: FastifyInstance): (path: string) => string[] {
  * known path's other methods, and `Content-Type: application/json` exactly. Register before the routes.
  */
 async function replies(app: FastifyInstance): Promise<void> {
-  const allowed = methodIndex(app);
-  // The auth hook lets a known path's other methods through without a key, to this 405.
+  const index = methodIndex(app);
+  const allowed = index.methods;
+  // The auth hook lets the other methods of a path that needs no key through without one, to this 405.
   app.decorate('allowedMethods', allowed);
+  app.decorate('openPath', index.open);
 
   // Keep-alive connections of requests in flight at close would otherwise hold the server open until they time out.
   let closing = false;
