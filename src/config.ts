@@ -1,8 +1,11 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { JOURNAL_TOTAL_FACTOR } from './emulator/journal-store.js';
 import { hostName } from './http/hosts.js';
 
 export const SECRET_KEY_PATTERN = /^sk_(test|live)_[A-Za-z0-9_-]{1,128}$/;
+/** The largest JOURNAL_SIZE: bounds the journal's memory (see src/emulator/journal-store.ts). */
+export const MAX_JOURNAL_SIZE = 100_000;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export interface Config {
@@ -16,6 +19,8 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   /** Host names, besides loopback ones, the PUBLIC_URL host and the listen address, that requests may carry in Host. */
   allowedHosts: string[];
+  /** Requests kept in each instance's journal; 0 turns the journal off. */
+  journalSize: number;
 }
 
 /** One setting: its env name, its flag, its default as shown in --help, and what it means. */
@@ -72,6 +77,13 @@ export const SETTINGS: Setting[] = [
     default: '(none)',
     help: 'more names requests may carry in Host, e.g. a compose service name (loopback, the PUBLIC_URL host and the listen address always pass), comma-separated; the flag may repeat',
   },
+  {
+    key: 'journalSize',
+    env: 'JOURNAL_SIZE',
+    flag: 'journal-size',
+    default: '1000',
+    help: `requests kept in each instance's journal (GET /_emulator/requests), ${JOURNAL_TOTAL_FACTOR} times that in all; 0 turns the journal off`,
+  },
 ];
 
 /** The settings that take a list: comma-separated, and a flag that may repeat. */
@@ -115,6 +127,14 @@ const expectations: Record<keyof Config, { schema: z.ZodType; expected: string }
       .min(1)
       .transform((hosts) => hosts.map((h) => hostName(h) as string)),
     expected: 'host names or IP addresses without a scheme or port, comma-separated',
+  },
+  journalSize: {
+    schema: z
+      .string()
+      .regex(/^\d{1,6}$/)
+      .transform(Number)
+      .pipe(z.number().int().min(0).max(MAX_JOURNAL_SIZE)),
+    expected: `an integer from 0 to ${MAX_JOURNAL_SIZE}`,
   },
 };
 
@@ -213,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Config 
     seedFile: get('seedFile', undefined),
     logLevel: get('logLevel', 'info'),
     allowedHosts: get('allowedHosts', [], splitList),
+    journalSize: get('journalSize', 1000),
   };
   return config;
 }

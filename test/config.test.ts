@@ -10,6 +10,7 @@ const defaults = {
   seedFile: undefined,
   logLevel: 'info',
   allowedHosts: [],
+  journalSize: 1000,
 };
 
 /** The ConfigError loadConfig throws, which must be one line naming the setting. */
@@ -43,6 +44,7 @@ t.test('every variable is read', async (t) => {
       SEED_FILE: 'seed.json',
       LOG_LEVEL: 'debug',
       ALLOWED_HOSTS: 'clerk, Mock.Internal.,,::1',
+      JOURNAL_SIZE: '0',
     }),
     {
       port: 0,
@@ -53,6 +55,7 @@ t.test('every variable is read', async (t) => {
       seedFile: 'seed.json',
       logLevel: 'debug',
       allowedHosts: ['clerk', 'mock.internal', '[::1]'],
+      journalSize: 0,
     },
   );
   t.equal(loadConfig({ PORT: '65535' }).port, 65535);
@@ -160,4 +163,16 @@ t.test('loadConfig reads nothing but its arguments', async (t) => {
     else process.env['PORT'] = saved;
   });
   t.equal(loadConfig({}).port, 4010);
+});
+
+t.test('JOURNAL_SIZE and --journal-size take 0 to 100000, the flag winning; anything else is a ConfigError', async (t) => {
+  t.equal(loadConfig({ JOURNAL_SIZE: '25' }).journalSize, 25);
+  t.equal(loadConfig({ JOURNAL_SIZE: '100000' }).journalSize, 100_000);
+  t.equal(loadConfig({ JOURNAL_SIZE: '25' }, ['--journal-size', '0']).journalSize, 0);
+  for (const bad of ['-1', '1.5', 'off', '100001', '1e3'])
+    t.equal(
+      failure(t, { JOURNAL_SIZE: bad }),
+      `JOURNAL_SIZE: must be an integer from 0 to 100000 (got ${JSON.stringify(bad)})`,
+    );
+  t.equal(failure(t, {}, ['--journal-size', 'x']), '--journal-size: must be an integer from 0 to 100000 (got "x")');
 });

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import acceptRoutes from './accept-routes.js';
 import { AcceptStore } from './accept-store.js';
 import clockRoutes from './clock-routes.js';
+import journalRoutes from './journal-routes.js';
 import outboxRoutes from './outbox-routes.js';
 import { OutboxStore } from './outbox-store.js';
 import { ResetStore } from './reset-store.js';
@@ -16,11 +17,15 @@ const emulatorRoutes: FastifyPluginAsyncZod = async (app) => {
   const accepts = new AcceptStore(app.db, users);
 
   app.get('/_emulator/health', { config: { public: true } }, async () => ({ status: 'ok' }));
-  app.post('/_emulator/reset', async (request) => ({ object: 'reset', ...resets.reset(request.instance.id) }));
+  app.post('/_emulator/reset', async (request) => {
+    app.journal.clear(request.instance.id);
+    return { object: 'reset', ...resets.reset(request.instance.id) };
+  });
 
   await app.register(usersRoutes, { users });
   await app.register(outboxRoutes, { outbox: new OutboxStore(app.db, () => app.publicUrl) });
   await app.register(clockRoutes);
+  await app.register(journalRoutes, { journal: app.journal });
   await app.register(acceptRoutes, { accepts });
   await app.register(ticketPage, { accepts });
 };

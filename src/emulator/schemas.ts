@@ -51,3 +51,16 @@ export const clockBody = z.preprocess(
 );
 
 export const invitationParams = z.object({ invitation_id: z.string() });
+
+export const journalQuery = z.object({
+  ...page,
+  method: z
+    .string({ error: 'Expected one HTTP method, e.g. POST.' })
+    .optional()
+    .transform((s) => (s === undefined || s.trim() === '' ? undefined : s.trim().toUpperCase())),
+  path: z
+    .string({ error: 'Expected one path, e.g. /v1/invitations or /v1/invitations/{invitation_id}/revoke.' })
+    .optional()
+    .transform((s) => (s === undefined || s.trim() === '' ? undefined : s.trim())),
+  status: integerParam(100, 599, 'Expected an HTTP status code from 100 to 599.').optional(),
+});

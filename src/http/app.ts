@@ -4,6 +4,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
 import { type InstanceState, InstanceStore } from '../db/instances.js';
 import { closeDatabase, openDatabase } from '../db/open.js';
+import journalHooks from '../emulator/journal-hooks.js';
+import { JournalStore } from '../emulator/journal-store.js';
 import emulatorRoutes from '../emulator/routes.js';
 import { traceId } from '../ids.js';
 import invitationRoutes from '../invitations/routes.js';
@@ -48,7 +50,12 @@ export async function buildApp(config: Config, options: FastifyHttpOptions<Serve
   app.decorate('instances', instances);
   app.decorate('invitations', new InvitationStore(db));
   app.decorate('publicUrl', config.publicUrl ?? `http://localhost:${config.port}`);
+  app.decorate('journal', new JournalStore(config.journalSize));
   app.decorateRequest('instance', null as unknown as InstanceState);
+  app.decorateRequest('rateLimited', false);
+  app.decorateRequest('faultId', null);
+  app.decorateRequest('bodyText', null);
+  app.decorateRequest('sentPayload', null);
   app.addHook('onClose', async () => {
     instances.close();
     const failed = closeDatabase(db);
@@ -66,6 +73,7 @@ export async function buildApp(config: Config, options: FastifyHttpOptions<Serve
   await app.register(replies);
   await app.register(body);
   await app.register(auth, { admit });
+  await app.register(journalHooks, { journal: app.journal });
   await app.register(docs);
   await app.register(invitationRoutes, { prefix: '/v1' });
   await app.register(emulatorRoutes);

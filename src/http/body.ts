@@ -35,8 +35,13 @@ async function bodyParsers(app: FastifyInstance): Promise<void> {
   // Clients send Content-Type: application/json with an empty body on revoke: that is no body, not bad JSON.
   const json = (req: FastifyRequest, body: string | Buffer, done: Done): void => {
     const text = body.toString();
-    if (text.trim() === '') done(null, undefined);
-    else if (nestedDeeperThan(text, LIMITS.jsonDepth)) done(errors.bodyTooDeep(LIMITS.jsonDepth), undefined);
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    // Kept by reference for the request journal, which parses it again only when read.
+    req.bodyText = text;
+    if (nestedDeeperThan(text, LIMITS.jsonDepth)) done(errors.bodyTooDeep(LIMITS.jsonDepth), undefined);
     else secureJson(req, text, (err, parsed) => done(err ? errors.bodyInvalid() : null, parsed));
   };
   app.addContentTypeParser('application/json', { parseAs: 'string' }, json);

@@ -2,6 +2,7 @@
 import type { Config } from '../config.js';
 import type { InstanceState, InstanceStore } from '../db/instances.js';
 import type { DB } from '../db/open.js';
+import type { JournalStore } from '../emulator/journal-store.js';
 import type { InvitationStore } from '../invitations/store.js';
 
 declare module 'fastify' {
@@ -10,6 +11,8 @@ declare module 'fastify' {
     db: DB;
     instances: InstanceStore;
     invitations: InvitationStore;
+    /** Every instance's request journal (src/emulator/journal-store.ts). */
+    journal: JournalStore;
     /** Base of invitation links; set from the listening address when PUBLIC_URL is not configured. */
     publicUrl: string;
     /** The methods served at a raw path, HEAD aside; none for an unknown path (replies.ts). */
@@ -19,6 +22,14 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     instance: InstanceState;
+    /** Set when the rate limiter refused the request. */
+    rateLimited: boolean;
+    /** The fault that answered or altered the request. */
+    faultId: string | null;
+    /** A JSON body's text as received, for the request journal. */
+    bodyText: string | null;
+    /** The reply's payload as sent, for the request journal. */
+    sentPayload: unknown;
   }
   interface FastifyContextConfig {
     /** No bearer key needed (health, the ticket link, docs). */

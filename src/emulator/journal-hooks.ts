@@ -1,0 +1,43 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { instanceNow } from '../clock.js';
+import { keepPayload, keepText } from './journal-entry.js';
+import type { JournalStore } from './journal-store.js';
+
+/** Whether a URL is under /v1 (the link, under /v1 too, needs no key, so it never has an instance). */
+const isV1 = (url: string): boolean => url.startsWith('/v1/') || url === '/v1' || url.startsWith('/v1?');
+
+/**
+ * Records every answered /v1 request that authenticated to an instance. The hot path only takes references
+ * (the payload text, the body text) and checks sizes; parsing and redaction wait until the journal is read.
+ * Registered after the other hooks, so that it sees the final payload, status, fault and rate limit.
+ */
+async function journalHooks(app: FastifyInstance, { journal }: { journal: JournalStore }): Promise<void> {
+  if (journal.perInstance === 0) return;
+  app.addHook('onSend', (request, _reply, payload, done) => {
+    request.sentPayload = payload;
+    done(null, payload);
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    const instance = request.instance;
+    if (instance && isV1(request.url)) {
+      const durationMs = reply.elapsedTime;
+      const text = request.bodyText;
+      journal.record(instance.id, {
+        id: request.id,
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        durationMs,
+        createdAt: Math.round(instanceNow(instance) - durationMs),
+        requestBody: text === null ? null : keepText(text),
+        responseBody: keepPayload(request.sentPayload),
+        faultId: request.faultId,
+        rateLimited: request.rateLimited,
+      });
+    }
+    done();
+  });
+}
+
+export default fp(journalHooks, { name: 'journal-hooks' });
