@@ -132,6 +132,7 @@ export function table(r: BenchResult): string {
             `${c.name} ${o.name}: median of ${o.rounds!.length} rounds' ratios (baseline, then the operation), ${o.rounds!.map((x) => `${round(x.rps)}/${round(x.baselineRps)} = ${x.ratio.toFixed(2)}`).join('; ')}`,
         ),
     ),
+    ...journalCost(r),
     '',
     `cold start to healthy: median ${round(r.coldStartMs.median)} ms of ${r.coldStartMs.samples.map((s) => round(s)).join(', ')}`,
     ...(r.oneMiBRefusalMs
@@ -141,4 +142,18 @@ export function table(r: BenchResult): string {
       : []),
     ...configs,
   ].join('\n');
+}
+
+/** The request journal's cost: each operation's ratio with the journal on over its ratio with it off, same run. */
+function journalCost(r: BenchResult): string[] {
+  const off = r.configs.find((c) => c.name.endsWith('-journal-off'));
+  const on = off && r.configs.find((c) => c.name === off.name.replace(/-journal-off$/, ''));
+  if (!on || !off) return [];
+  return on.ops.flatMap((o) => {
+    const other = off.ops.find((x) => x.name === o.name);
+    if (!other) return [];
+    return [
+      `journal on / off, ${o.name}: ${round(o.rps)} / ${round(other.rps)} req/s, ratio to baseline ${o.ratio.toFixed(2)} / ${other.ratio.toFixed(2)} = ${(o.ratio / other.ratio).toFixed(2)}`,
+    ];
+  });
 }

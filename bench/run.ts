@@ -1,5 +1,6 @@
 // npm run bench [-- --smoke] [--out file.json] [--seconds N] [--rounds N] [--driver wrk|autocannon] [--profile]
 //                 [--skip-million] [--only create,list] [--configs file-1x100k]   (a subset, e.g. to profile one operation)
+//                 [--configs file-1x100k,file-1x100k-journal-off]   (the journal's cost: the main configuration with it off)
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -124,6 +125,8 @@ interface Plan {
   perInstance: number;
   writes: boolean;
   profile?: boolean;
+  /** More flags for the emulator's command. */
+  flags?: string[];
 }
 
 async function runConfig(p: Plan): Promise<ConfigResult> {
@@ -139,6 +142,7 @@ async function runConfig(p: Plan): Promise<ConfigResult> {
   const server = await startEmulator({
     db: p.db === 'file' ? file : ':memory:',
     ...(profileDir ? { profileDir } : {}),
+    ...(p.flags ? { flags: p.flags } : {}),
   });
   try {
     if (p.db === ':memory:') {
@@ -152,7 +156,7 @@ async function runConfig(p: Plan): Promise<ConfigResult> {
     const ops = [];
     const only = args.only?.split(',');
     for (const op of operations(keys, p.perInstance, striped, p.writes).filter((o) => !only || only.includes(o.name))) {
-      if (p !== main || !TARGET_OPS.includes(op.name)) {
+      if ((p !== main && p !== journalOff) || !TARGET_OPS.includes(op.name)) {
         const r = await measure(server, op, p.name);
         ops.push({ name: op.name, ...r, ratio: Number.NaN });
         console.error(
@@ -264,7 +268,9 @@ const main: Plan = {
   writes: true,
   profile: args.profile === true,
 };
-const plans: Plan[] = [main, ...(smoke ? [] : more)].filter(
+// The main configuration with the request journal off, measured in rounds too: the journal's cost is the ratio of the two.
+const journalOff: Plan = { ...main, name: `${main.name}-journal-off`, flags: ['--journal-size', '0'], profile: false };
+const plans: Plan[] = [main, ...(smoke ? [] : [journalOff, ...more])].filter(
   (p) => !args.configs || args.configs.split(',').includes(p.name),
 );
 

@@ -29,12 +29,17 @@ export interface EmulatorOptions {
   logFile?: string;
   /** Directory for a V8 CPU profile (node --cpu-prof), written when the server exits. */
   profileDir?: string;
+  /** More flags for the command, e.g. --journal-size 0. */
+  flags?: string[];
 }
 
 /** The built CLI, exactly as users run it, with the logging it ships with (info, one line per request). */
 export function startEmulator(o: EmulatorOptions): Promise<Server> {
   const flags = o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : [];
-  return start((port) => ['node', [...flags, 'dist/cli.js', '--port', String(port), '--db', o.db]], o.logFile);
+  return start(
+    (port) => ['node', [...flags, 'dist/cli.js', '--port', String(port), '--db', o.db, ...(o.flags ?? [])]],
+    o.logFile,
+  );
 }
 
 export function startBaseline(): Promise<Server> {

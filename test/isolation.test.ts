@@ -156,3 +156,31 @@ t.test('ticket links belong to their invitation only: accepting one changes no o
     ['same@example.com'],
   );
 });
+
+t.test(
+  "a key's request journal holds its own /v1 requests only: another key neither sees nor empties it",
+  async (t) => {
+    const app = await build(t);
+    await invite(app, { email_address: 'ada@example.com' });
+    await call(app, { method: 'GET', url: '/v1/invitations' });
+    const journal = async (key: string) => {
+      const r = await call(app, { method: 'GET', url: '/_emulator/requests', key });
+      t.equal(r.type, 'application/json');
+      return r.body as { data: { id: string; method: string; path: string }[]; total_count: number };
+    };
+    const mine = await journal(KEY);
+    t.same(
+      mine.data.map((e) => `${e.method} ${e.path}`),
+      ['GET /v1/invitations', 'POST /v1/invitations'],
+    );
+
+    t.same(await journal(OTHER_KEY), emptyPage, 'the second key sees none of it');
+    await call(app, { method: 'GET', url: '/v1/invitations', key: OTHER_KEY });
+    t.same((await call(app, { method: 'DELETE', url: '/_emulator/requests', key: OTHER_KEY })).body, {
+      object: 'request_journal',
+      deleted: 1,
+    });
+    t.equal((await call(app, { method: 'POST', url: '/_emulator/reset', key: OTHER_KEY })).status, 200);
+    t.same(await journal(KEY), mine, "the first key's journal is exactly as it was");
+  },
+);

@@ -57,6 +57,11 @@ export class JournalStore {
     return this.count;
   }
 
+  /** Instances with at least one entry kept (an emptied journal is forgotten). */
+  get instances(): number {
+    return this.logs.size;
+  }
+
   record(instanceId: number, recorded: Recorded): void {
     if (this.perInstance === 0) return;
     let log = this.logs.get(instanceId);

@@ -180,7 +180,18 @@ export const payload = (value: fc.Arbitrary<unknown>): fc.Arbitrary<string | und
 const queryKey = fc.oneof(
   {
     weight: 4,
-    arbitrary: fc.constantFrom('limit', 'offset', 'status', 'query', 'order_by', 'paginated', 'to', 'email_address'),
+    arbitrary: fc.constantFrom(
+      'limit',
+      'offset',
+      'status',
+      'query',
+      'order_by',
+      'paginated',
+      'to',
+      'email_address',
+      'method',
+      'path',
+    ),
   },
   { weight: 1, arbitrary: fc.string({ maxLength: 8 }) },
 );

@@ -170,6 +170,14 @@ export function emulatorRoutes(f: Fixture): RouteSpec<unknown>[] {
       clock,
     ),
     withId(f, accept, 'POST /_emulator/invitations/{id}/accept', 'POST', { POST: shapes.acceptedInvitation }),
+    spec('GET /_emulator/requests', 'GET', noBody, query, (s) => withQuery('/_emulator/requests', s.query), {
+      GET: shapes.journalList,
+      DELETE: shapes.journalCleared,
+    }),
+    spec('DELETE /_emulator/requests', 'DELETE', noBody, sometimes, (s) => withQuery('/_emulator/requests', s.query), {
+      GET: shapes.journalList,
+      DELETE: shapes.journalCleared,
+    }),
     ticketPage as RouteSpec<unknown>,
   ] as RouteSpec<unknown>[];
 }
@@ -184,6 +192,7 @@ const segment = fc.oneof(
     'users',
     'emails',
     'clock',
+    'requests',
     'tickets',
     'accept',
     '',
@@ -201,7 +210,7 @@ export const unknownPaths: RouteSpec<unknown> = {
   request: ([s, segments]: [Sample, string[]]) => {
     let path = `/${segments.join('/')}`;
     if (
-      /^\/(v1\/invitations(\/bulk|\/[^/]+\/revoke|\/[^/]+)?|v1\/tickets\/accept|_emulator\/(health|reset|users|emails|clock|invitations\/[^/]+\/accept))\/?$/.test(
+      /^\/(v1\/invitations(\/bulk|\/[^/]+\/revoke|\/[^/]+)?|v1\/tickets\/accept|_emulator\/(health|reset|users|emails|clock|requests|invitations\/[^/]+\/accept))\/?$/.test(
         path,
       )
     )

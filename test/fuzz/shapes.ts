@@ -92,3 +92,24 @@ export const clock = z.strictObject({
   offset_ms: z.number().int(),
   real_now: ms,
 });
+
+const bodyOrTruncated = z.unknown();
+export const journalRequest = z.strictObject({
+  object: z.literal('request'),
+  id: z.string().regex(/^[0-9a-f]{32}$/),
+  method: z.string().min(1),
+  path: z.string().startsWith('/v1'),
+  query: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+  status: z.number().int().min(100).max(599),
+  duration_ms: z.number().nonnegative(),
+  created_at: z.number().int(),
+  request_body: bodyOrTruncated,
+  response_body: bodyOrTruncated,
+  fault_id: z.string().nullable(),
+  rate_limited: z.boolean(),
+});
+export const journalList = page(journalRequest);
+export const journalCleared = z.strictObject({
+  object: z.literal('request_journal'),
+  deleted: z.number().int().nonnegative(),
+});
