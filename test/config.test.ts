@@ -165,14 +165,17 @@ t.test('loadConfig reads nothing but its arguments', async (t) => {
   t.equal(loadConfig({}).port, 4010);
 });
 
-t.test('JOURNAL_SIZE and --journal-size take 0 to 100000, the flag winning; anything else is a ConfigError', async (t) => {
-  t.equal(loadConfig({ JOURNAL_SIZE: '25' }).journalSize, 25);
-  t.equal(loadConfig({ JOURNAL_SIZE: '100000' }).journalSize, 100_000);
-  t.equal(loadConfig({ JOURNAL_SIZE: '25' }, ['--journal-size', '0']).journalSize, 0);
-  for (const bad of ['-1', '1.5', 'off', '100001', '1e3'])
-    t.equal(
-      failure(t, { JOURNAL_SIZE: bad }),
-      `JOURNAL_SIZE: must be an integer from 0 to 100000 (got ${JSON.stringify(bad)})`,
-    );
-  t.equal(failure(t, {}, ['--journal-size', 'x']), '--journal-size: must be an integer from 0 to 100000 (got "x")');
-});
+t.test(
+  'JOURNAL_SIZE and --journal-size take 0 to 100000, the flag winning; anything else is a ConfigError',
+  async (t) => {
+    t.equal(loadConfig({ JOURNAL_SIZE: '25' }).journalSize, 25);
+    t.equal(loadConfig({ JOURNAL_SIZE: '100000' }).journalSize, 100_000);
+    t.equal(loadConfig({ JOURNAL_SIZE: '25' }, ['--journal-size', '0']).journalSize, 0);
+    for (const bad of ['-1', '1.5', 'off', '100001', '1e3'])
+      t.equal(
+        failure(t, { JOURNAL_SIZE: bad }),
+        `JOURNAL_SIZE: must be an integer from 0 to 100000 (got ${JSON.stringify(bad)})`,
+      );
+    t.equal(failure(t, {}, ['--journal-size', 'x']), '--journal-size: must be an integer from 0 to 100000 (got "x")');
+  },
+);
