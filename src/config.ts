@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { RATE_LIMIT_PROFILES, type RateLimitProfile } from './emulator/rate-limits-profiles.js';
 import { hostName } from './http/hosts.js';
 
 export const SECRET_KEY_PATTERN = /^sk_(test|live)_[A-Za-z0-9_-]{1,128}$/;
@@ -16,6 +17,8 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   /** Host names, besides loopback ones, the PUBLIC_URL host and the listen address, that requests may carry in Host. */
   allowedHosts: string[];
+  /** The rate-limit profile of every instance until POST /_emulator/rate-limits changes it. */
+  rateLimit: RateLimitProfile;
 }
 
 /** One setting: its env name, its flag, its default as shown in --help, and what it means. */
@@ -72,6 +75,13 @@ export const SETTINGS: Setting[] = [
     default: '(none)',
     help: 'more names requests may carry in Host, e.g. a compose service name (loopback, the PUBLIC_URL host and the listen address always pass), comma-separated; the flag may repeat',
   },
+  {
+    key: 'rateLimit',
+    env: 'RATE_LIMIT',
+    flag: 'rate-limit',
+    default: 'off',
+    help: `rate-limit profile of instances: ${RATE_LIMIT_PROFILES.join(', ')} (Clerk's development or production limits, 429 with Retry-After)`,
+  },
 ];
 
 /** The settings that take a list: comma-separated, and a flag that may repeat. */
@@ -116,6 +126,7 @@ const expectations: Record<keyof Config, { schema: z.ZodType; expected: string }
       .transform((hosts) => hosts.map((h) => hostName(h) as string)),
     expected: 'host names or IP addresses without a scheme or port, comma-separated',
   },
+  rateLimit: { schema: z.enum(RATE_LIMIT_PROFILES), expected: RATE_LIMIT_PROFILES.join(', ') },
 };
 
 function check<K extends keyof Config>(key: K, raw: unknown, source: string): Config[K] {
@@ -213,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Config 
     seedFile: get('seedFile', undefined),
     logLevel: get('logLevel', 'info'),
     allowedHosts: get('allowedHosts', [], splitList),
+    rateLimit: get('rateLimit', 'off'),
   };
   return config;
 }

@@ -10,6 +10,7 @@ const defaults = {
   seedFile: undefined,
   logLevel: 'info',
   allowedHosts: [],
+  rateLimit: 'off',
 };
 
 /** The ConfigError loadConfig throws, which must be one line naming the setting. */
@@ -43,6 +44,7 @@ t.test('every variable is read', async (t) => {
       SEED_FILE: 'seed.json',
       LOG_LEVEL: 'debug',
       ALLOWED_HOSTS: 'clerk, Mock.Internal.,,::1',
+      RATE_LIMIT: 'dev',
     }),
     {
       port: 0,
@@ -53,6 +55,7 @@ t.test('every variable is read', async (t) => {
       seedFile: 'seed.json',
       logLevel: 'debug',
       allowedHosts: ['clerk', 'mock.internal', '[::1]'],
+      rateLimit: 'dev',
     },
   );
   t.equal(loadConfig({ PORT: '65535' }).port, 65535);
@@ -161,3 +164,12 @@ t.test('loadConfig reads nothing but its arguments', async (t) => {
   });
   t.equal(loadConfig({}).port, 4010);
 });
+
+t.test(
+  '--rate-limit wins over RATE_LIMIT, and a profile other than off, dev or prod is a ConfigError naming it',
+  async (t) => {
+    t.equal(loadConfig({ RATE_LIMIT: 'dev' }, ['--rate-limit', 'prod']).rateLimit, 'prod');
+    t.equal(failure(t, { RATE_LIMIT: 'on' }), 'RATE_LIMIT: must be off, dev, prod (got "on")');
+    t.equal(failure(t, {}, ['--rate-limit', 'Dev']), '--rate-limit: must be off, dev, prod (got "Dev")');
+  },
+);

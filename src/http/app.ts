@@ -14,6 +14,7 @@ import body from './body.js';
 import docs from './docs.js';
 import { LIMITS } from './limits.js';
 import { loggerOptions, OneLinePerRequest } from './logging.js';
+import rateLimit from './rate-limit.js';
 import replies, { clientErrorHandler, frameworkErrors } from './replies.js';
 import { clerkValidatorCompiler } from './validation.js';
 import './decorations.js';
@@ -49,6 +50,7 @@ export async function buildApp(config: Config, options: FastifyHttpOptions<Serve
   app.decorate('invitations', new InvitationStore(db));
   app.decorate('publicUrl', config.publicUrl ?? `http://localhost:${config.port}`);
   app.decorateRequest('instance', null as unknown as InstanceState);
+  app.decorateRequest('rateLimited', false);
   app.addHook('onClose', async () => {
     instances.close();
     const failed = closeDatabase(db);
@@ -66,6 +68,7 @@ export async function buildApp(config: Config, options: FastifyHttpOptions<Serve
   await app.register(replies);
   await app.register(body);
   await app.register(auth, { admit });
+  await app.register(rateLimit);
   await app.register(docs);
   await app.register(invitationRoutes, { prefix: '/v1' });
   await app.register(emulatorRoutes);
