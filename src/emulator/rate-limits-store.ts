@@ -30,6 +30,11 @@ export class RateLimits {
 
   constructor(private readonly defaultProfile: RateLimitProfile) {}
 
+  /** How many instances are tracked now. */
+  get size(): number {
+    return this.tracked.size;
+  }
+
   profileOf(instanceId: number): RateLimitProfile {
     return this.tracked.get(instanceId)?.profile ?? this.defaultProfile;
   }

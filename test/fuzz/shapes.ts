@@ -92,3 +92,17 @@ export const clock = z.strictObject({
   offset_ms: z.number().int(),
   real_now: ms,
 });
+
+export const rateLimits = z.strictObject({
+  object: z.literal('rate_limits'),
+  profile: z.enum(['off', 'dev', 'prod']),
+  limits: z.array(
+    z.strictObject({
+      name: z.string(),
+      limit: z.number().int(),
+      window_ms: z.number().int(),
+      used: z.number().int().min(0),
+      retry_after_ms: z.number().int().min(0),
+    }),
+  ),
+});
