@@ -29,12 +29,18 @@ export interface EmulatorOptions {
   logFile?: string;
   /** Directory for a V8 CPU profile (node --cpu-prof), written when the server exits. */
   profileDir?: string;
+  /** The --rate-limit profile of every instance; the CLI's default (off) when not given. */
+  rateLimit?: 'off' | 'dev' | 'prod';
 }
 
 /** The built CLI, exactly as users run it, with the logging it ships with (info, one line per request). */
 export function startEmulator(o: EmulatorOptions): Promise<Server> {
   const flags = o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : [];
-  return start((port) => ['node', [...flags, 'dist/cli.js', '--port', String(port), '--db', o.db]], o.logFile);
+  const limits = o.rateLimit ? ['--rate-limit', o.rateLimit] : [];
+  return start(
+    (port) => ['node', [...flags, 'dist/cli.js', '--port', String(port), '--db', o.db, ...limits]],
+    o.logFile,
+  );
 }
 
 export function startBaseline(): Promise<Server> {
