@@ -31,13 +31,16 @@ export interface EmulatorOptions {
   profileDir?: string;
   /** More flags for the command, e.g. --journal-size 0. */
   flags?: string[];
+  /** The --rate-limit profile of every instance; the CLI's default (off) when not given. */
+  rateLimit?: 'off' | 'dev' | 'prod';
 }
 
 /** The built CLI, exactly as users run it, with the logging it ships with (info, one line per request). */
 export function startEmulator(o: EmulatorOptions): Promise<Server> {
   const flags = o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : [];
+  const limits = o.rateLimit ? ['--rate-limit', o.rateLimit] : [];
   return start(
-    (port) => ['node', [...flags, 'dist/cli.js', '--port', String(port), '--db', o.db, ...(o.flags ?? [])]],
+    (port) => ['node', [...flags, 'dist/cli.js', '--port', String(port), '--db', o.db, ...limits, ...(o.flags ?? [])]],
     o.logFile,
   );
 }

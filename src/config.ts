@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { JOURNAL_TOTAL_FACTOR } from './emulator/journal-store.js';
+import { RATE_LIMIT_PROFILES, type RateLimitProfile } from './emulator/rate-limits-profiles.js';
 import { hostName } from './http/hosts.js';
 
 export const SECRET_KEY_PATTERN = /^sk_(test|live)_[A-Za-z0-9_-]{1,128}$/;
@@ -21,6 +22,8 @@ export interface Config {
   allowedHosts: string[];
   /** Requests kept in each instance's journal; 0 turns the journal off. */
   journalSize: number;
+  /** The rate-limit profile of every instance until POST /_emulator/rate-limits changes it. */
+  rateLimit: RateLimitProfile;
 }
 
 /** One setting: its env name, its flag, its default as shown in --help, and what it means. */
@@ -84,6 +87,13 @@ export const SETTINGS: Setting[] = [
     default: '1000',
     help: `requests kept in each instance's journal (GET /_emulator/requests), ${JOURNAL_TOTAL_FACTOR} times that in all; 0 turns the journal off`,
   },
+  {
+    key: 'rateLimit',
+    env: 'RATE_LIMIT',
+    flag: 'rate-limit',
+    default: 'off',
+    help: `rate-limit profile of instances: ${RATE_LIMIT_PROFILES.join(', ')} (Clerk's development or production limits, 429 with Retry-After)`,
+  },
 ];
 
 /** The settings that take a list: comma-separated, and a flag that may repeat. */
@@ -136,6 +146,7 @@ const expectations: Record<keyof Config, { schema: z.ZodType; expected: string }
       .pipe(z.number().int().min(0).max(MAX_JOURNAL_SIZE)),
     expected: `an integer from 0 to ${MAX_JOURNAL_SIZE}`,
   },
+  rateLimit: { schema: z.enum(RATE_LIMIT_PROFILES), expected: RATE_LIMIT_PROFILES.join(', ') },
 };
 
 function check<K extends keyof Config>(key: K, raw: unknown, source: string): Config[K] {
@@ -234,6 +245,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Config 
     logLevel: get('logLevel', 'info'),
     allowedHosts: get('allowedHosts', [], splitList),
     journalSize: get('journalSize', 1000),
+    rateLimit: get('rateLimit', 'off'),
   };
   return config;
 }

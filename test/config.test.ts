@@ -11,6 +11,7 @@ const defaults = {
   logLevel: 'info',
   allowedHosts: [],
   journalSize: 1000,
+  rateLimit: 'off',
 };
 
 /** The ConfigError loadConfig throws, which must be one line naming the setting. */
@@ -45,6 +46,7 @@ t.test('every variable is read', async (t) => {
       LOG_LEVEL: 'debug',
       ALLOWED_HOSTS: 'clerk, Mock.Internal.,,::1',
       JOURNAL_SIZE: '0',
+      RATE_LIMIT: 'dev',
     }),
     {
       port: 0,
@@ -56,6 +58,7 @@ t.test('every variable is read', async (t) => {
       logLevel: 'debug',
       allowedHosts: ['clerk', 'mock.internal', '[::1]'],
       journalSize: 0,
+      rateLimit: 'dev',
     },
   );
   t.equal(loadConfig({ PORT: '65535' }).port, 65535);
@@ -177,5 +180,14 @@ t.test(
         `JOURNAL_SIZE: must be an integer from 0 to 100000 (got ${JSON.stringify(bad)})`,
       );
     t.equal(failure(t, {}, ['--journal-size', 'x']), '--journal-size: must be an integer from 0 to 100000 (got "x")');
+  },
+);
+
+t.test(
+  '--rate-limit wins over RATE_LIMIT, and a profile other than off, dev or prod is a ConfigError naming it',
+  async (t) => {
+    t.equal(loadConfig({ RATE_LIMIT: 'dev' }, ['--rate-limit', 'prod']).rateLimit, 'prod');
+    t.equal(failure(t, { RATE_LIMIT: 'on' }), 'RATE_LIMIT: must be off, dev, prod (got "on")');
+    t.equal(failure(t, {}, ['--rate-limit', 'Dev']), '--rate-limit: must be off, dev, prod (got "Dev")');
   },
 );

@@ -239,3 +239,33 @@ t.test('startServer reports a taken port and leaves nothing open', async (t) => 
     'the first server still answers',
   );
 });
+
+t.test(
+  'over the dev rate limit @clerk/backend throws a ClerkAPIResponseError with status 429 and retryAfter',
+  async (t) => {
+    const server = await serve(t, { rateLimit: 'dev' });
+    const key = 'sk_test_rate_limited';
+    const clerk = createClerkClient({ secretKey: key, apiUrl: server.url });
+    const control = (path: string, body?: unknown) =>
+      fetch(`${server.url}/_emulator/${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }).then((r) => r.json() as Promise<any>);
+    for (let i = 0; i < 100; i++) await clerk.invitations.getInvitationList();
+    // 2.5 s before the oldest request leaves the window, whatever the time the hundred took.
+    const wait = (await control('rate-limits')).limits[0].retry_after_ms as number;
+    await control('clock', { advance_ms: wait - 2_500 });
+    const e = await apiError(t, clerk.invitations.createInvitation({ emailAddress: 'ada@example.com' }));
+    t.equal(e.status, 429);
+    t.equal(e.retryAfter, 3, 'Retry-After, in whole seconds');
+    t.equal(e.message, 'Too Many Requests');
+    t.same(
+      e.errors.map((x) => [x.code, x.message, x.longMessage]),
+      [['too_many_requests', 'Too many requests', 'Too many requests, retry later']],
+    );
+    await control('clock', { advance_ms: (e.retryAfter as number) * 1000 });
+    const inv = await clerk.invitations.createInvitation({ emailAddress: 'ada@example.com' });
+    t.equal(inv.emailAddress, 'ada@example.com', 'waiting Retry-After on the instance clock is enough');
+  },
+);

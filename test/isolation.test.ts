@@ -184,3 +184,24 @@ t.test(
     t.same(await journal(KEY), mine, "the first key's journal is exactly as it was");
   },
 );
+t.test("one key's rate limits never refuse, count or change another key's requests", async (t) => {
+  const app = await build(t, { rateLimit: 'dev' });
+  const bulk = (key: string, n: number) =>
+    call(app, { method: 'POST', url: '/v1/invitations/bulk', payload: [{ email_address: `b${n}@example.com` }], key });
+  for (let i = 0; i < 25; i++) t.equal((await bulk(KEY, i)).status, 200);
+  t.equal((await bulk(KEY, 25)).status, 429, 'the first key is over its bulk limit');
+  t.equal(
+    (await call(app, { method: 'POST', url: '/_emulator/rate-limits', payload: { profile: 'prod' } })).status,
+    200,
+  );
+  t.equal((await bulk(OTHER_KEY, 0)).status, 200, 'the second key is not');
+  const other = (await call(app, { method: 'GET', url: '/_emulator/rate-limits', key: OTHER_KEY })).body as any;
+  t.equal(other.profile, 'dev', "the first key's profile is its own");
+  t.same(
+    other.limits.map((l: { used: number }) => l.used),
+    [1, 0, 1],
+    "the second key's windows hold its own request only",
+  );
+  t.equal((await call(app, { method: 'POST', url: '/_emulator/reset', key: OTHER_KEY })).status, 200);
+  t.equal((await bulk(KEY, 26)).status, 429, "another key's reset leaves the first key's windows");
+});

@@ -5,6 +5,7 @@ import clockRoutes from './clock-routes.js';
 import journalRoutes from './journal-routes.js';
 import outboxRoutes from './outbox-routes.js';
 import { OutboxStore } from './outbox-store.js';
+import rateLimitsRoutes from './rate-limits-routes.js';
 import { ResetStore } from './reset-store.js';
 import ticketPage from './ticket-page.js';
 import usersRoutes from './users-routes.js';
@@ -18,8 +19,10 @@ const emulatorRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/_emulator/health', { config: { public: true } }, async () => ({ status: 'ok' }));
   app.post('/_emulator/reset', async (request) => {
+    const counts = resets.reset(request.instance.id);
     app.journal.clear(request.instance.id);
-    return { object: 'reset', ...resets.reset(request.instance.id) };
+    app.rateLimits.reset(request.instance.id);
+    return { object: 'reset', ...counts };
   });
 
   await app.register(usersRoutes, { users });
@@ -28,6 +31,7 @@ const emulatorRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(journalRoutes, { journal: app.journal });
   await app.register(acceptRoutes, { accepts });
   await app.register(ticketPage, { accepts });
+  await app.register(rateLimitsRoutes);
 };
 
 export default emulatorRoutes;

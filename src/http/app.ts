@@ -16,6 +16,7 @@ import body from './body.js';
 import docs from './docs.js';
 import { LIMITS } from './limits.js';
 import { loggerOptions, OneLinePerRequest } from './logging.js';
+import rateLimit from './rate-limit.js';
 import replies, { clientErrorHandler, frameworkErrors } from './replies.js';
 import { clerkValidatorCompiler } from './validation.js';
 import './decorations.js';
@@ -73,6 +74,7 @@ export async function buildApp(config: Config, options: FastifyHttpOptions<Serve
   await app.register(replies);
   await app.register(body);
   await app.register(auth, { admit });
+  await app.register(rateLimit);
   await app.register(journalHooks, { journal: app.journal });
   await app.register(docs);
   await app.register(invitationRoutes, { prefix: '/v1' });

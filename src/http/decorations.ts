@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { InstanceState, InstanceStore } from '../db/instances.js';
 import type { DB } from '../db/open.js';
 import type { JournalStore } from '../emulator/journal-store.js';
+import type { RateLimits } from '../emulator/rate-limits-store.js';
 import type { InvitationStore } from '../invitations/store.js';
 
 declare module 'fastify' {
@@ -13,6 +14,8 @@ declare module 'fastify' {
     invitations: InvitationStore;
     /** Every instance's request journal (src/emulator/journal-store.ts). */
     journal: JournalStore;
+    /** Each instance's rate-limit profile and windows (http/rate-limit.ts). */
+    rateLimits: RateLimits;
     /** Base of invitation links; set from the listening address when PUBLIC_URL is not configured. */
     publicUrl: string;
     /** The methods served at a raw path, HEAD aside; none for an unknown path (replies.ts). */

@@ -84,6 +84,8 @@ export interface RouteSpec<T> {
   alwaysRejected?: boolean;
   /** POST creates invitations: each one's link is clicked at once, and must accept it (200 or 303), never a 5xx. */
   clicksLinks?: boolean;
+  /** State kept in memory, outside the database, that a rejected request must leave as it was. */
+  memory?: () => string;
 }
 
 /** The `url` of each invitation in a create's or a bulk's answer. */
@@ -108,6 +110,7 @@ const show = (req: FuzzRequest, status: number, body: string) =>
 /** One request's properties: no 5xx, the exact Content-Type, an envelope or the success shape, no write when rejected. */
 async function checkOne<T>(app: FastifyInstance, spec: RouteSpec<T>, req: FuzzRequest): Promise<'ok' | 'rejected'> {
   const before = dbState(app.db);
+  const memoryBefore = spec.memory?.();
   const opts = {
     method: req.method,
     url: req.url,
@@ -162,6 +165,7 @@ async function checkOne<T>(app: FastifyInstance, spec: RouteSpec<T>, req: FuzzRe
       .pluck()
       .get(before.lastInstance);
     if (touched !== 0) fail('a rejected request set a new instance clock');
+    if (spec.memory?.() !== memoryBefore) fail('a rejected request changed the state kept in memory');
   }
   return rejected ? 'rejected' : 'ok';
 }

@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { digestKey } from '../../src/db/instances.js';
+import { KEY, OTHER_KEY } from '../helper.js';
 import { createBody, email, headers, type IdPick, idPick, json, method, payload, query } from './arbitraries.js';
 import type { Fixture } from './fixtures.js';
 import type { FuzzRequest, RouteSpec } from './harness.js';
@@ -118,6 +120,17 @@ export function emulatorRoutes(f: Fixture): RouteSpec<unknown>[] {
     },
     { requiredKeys: [] },
   );
+  const rateLimits = '/_emulator/rate-limits';
+  const limits = { GET: shapes.rateLimits, POST: shapes.rateLimits };
+  const profileBody = fc.record(
+    { profile: fc.oneof(fc.constantFrom('off', 'dev', 'prod', 'Dev', ''), json), extra: json },
+    { requiredKeys: [] },
+  );
+  // Both keys' profiles and windows as the limiter holds them.
+  const memory = () =>
+    JSON.stringify(
+      [KEY, OTHER_KEY].map((key) => f.app.rateLimits.view(f.app.instances.resolve(digestKey(key), Date.now()))),
+    );
   const ticketPage: RouteSpec<[Sample, IdPick, boolean]> = {
     name: 'GET /v1/tickets/accept',
     success: {},
@@ -179,6 +192,21 @@ export function emulatorRoutes(f: Fixture): RouteSpec<unknown>[] {
       DELETE: shapes.journalCleared,
     }),
     ticketPage as RouteSpec<unknown>,
+    {
+      ...spec('GET /_emulator/rate-limits', 'GET', noBody, sometimes, (s) => withQuery(rateLimits, s.query), limits),
+      memory,
+    },
+    {
+      ...spec(
+        'POST /_emulator/rate-limits',
+        'POST',
+        payload(profileBody),
+        sometimes,
+        (s) => withQuery(rateLimits, s.query),
+        limits,
+      ),
+      memory,
+    },
   ] as RouteSpec<unknown>[];
 }
 
@@ -193,6 +221,7 @@ const segment = fc.oneof(
     'emails',
     'clock',
     'requests',
+    'rate-limits',
     'tickets',
     'accept',
     '',
@@ -210,7 +239,7 @@ export const unknownPaths: RouteSpec<unknown> = {
   request: ([s, segments]: [Sample, string[]]) => {
     let path = `/${segments.join('/')}`;
     if (
-      /^\/(v1\/invitations(\/bulk|\/[^/]+\/revoke|\/[^/]+)?|v1\/tickets\/accept|_emulator\/(health|reset|users|emails|clock|requests|invitations\/[^/]+\/accept))\/?$/.test(
+      /^\/(v1\/invitations(\/bulk|\/[^/]+\/revoke|\/[^/]+)?|v1\/tickets\/accept|_emulator\/(health|reset|users|emails|clock|requests|rate-limits|invitations\/[^/]+\/accept))\/?$/.test(
         path,
       )
     )

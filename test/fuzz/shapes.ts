@@ -113,3 +113,16 @@ export const journalCleared = z.strictObject({
   object: z.literal('request_journal'),
   deleted: z.number().int().nonnegative(),
 });
+export const rateLimits = z.strictObject({
+  object: z.literal('rate_limits'),
+  profile: z.enum(['off', 'dev', 'prod']),
+  limits: z.array(
+    z.strictObject({
+      name: z.string(),
+      limit: z.number().int(),
+      window_ms: z.number().int(),
+      used: z.number().int().min(0),
+      retry_after_ms: z.number().int().min(0),
+    }),
+  ),
+});
