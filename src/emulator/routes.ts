@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import acceptRoutes from './accept-routes.js';
 import { AcceptStore } from './accept-store.js';
 import clockRoutes from './clock-routes.js';
+import faultsRoutes from './faults-routes.js';
 import outboxRoutes from './outbox-routes.js';
 import { OutboxStore } from './outbox-store.js';
 import { ResetStore } from './reset-store.js';
@@ -16,13 +17,18 @@ const emulatorRoutes: FastifyPluginAsyncZod = async (app) => {
   const accepts = new AcceptStore(app.db, users);
 
   app.get('/_emulator/health', { config: { public: true } }, async () => ({ status: 'ok' }));
-  app.post('/_emulator/reset', async (request) => ({ object: 'reset', ...resets.reset(request.instance.id) }));
+  app.post('/_emulator/reset', async (request) => {
+    const counts = resets.reset(request.instance.id);
+    app.faults.clear(request.instance.id);
+    return { object: 'reset', ...counts };
+  });
 
   await app.register(usersRoutes, { users });
   await app.register(outboxRoutes, { outbox: new OutboxStore(app.db, () => app.publicUrl) });
   await app.register(clockRoutes);
   await app.register(acceptRoutes, { accepts });
   await app.register(ticketPage, { accepts });
+  await app.register(faultsRoutes);
 };
 
 export default emulatorRoutes;

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
 import { type InstanceState, InstanceStore } from '../db/instances.js';
 import { closeDatabase, openDatabase } from '../db/open.js';
+import faults from '../emulator/faults-hooks.js';
 import emulatorRoutes from '../emulator/routes.js';
 import { traceId } from '../ids.js';
 import invitationRoutes from '../invitations/routes.js';
@@ -49,6 +50,7 @@ export async function buildApp(config: Config, options: FastifyHttpOptions<Serve
   app.decorate('invitations', new InvitationStore(db));
   app.decorate('publicUrl', config.publicUrl ?? `http://localhost:${config.port}`);
   app.decorateRequest('instance', null as unknown as InstanceState);
+  app.decorateRequest('faultId', null);
   app.addHook('onClose', async () => {
     instances.close();
     const failed = closeDatabase(db);
@@ -66,6 +68,7 @@ export async function buildApp(config: Config, options: FastifyHttpOptions<Serve
   await app.register(replies);
   await app.register(body);
   await app.register(auth, { admit });
+  await app.register(faults);
   await app.register(docs);
   await app.register(invitationRoutes, { prefix: '/v1' });
   await app.register(emulatorRoutes);

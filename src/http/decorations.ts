@@ -2,6 +2,7 @@
 import type { Config } from '../config.js';
 import type { InstanceState, InstanceStore } from '../db/instances.js';
 import type { DB } from '../db/open.js';
+import type { FaultStore } from '../emulator/faults-store.js';
 import type { InvitationStore } from '../invitations/store.js';
 
 declare module 'fastify' {
@@ -10,6 +11,8 @@ declare module 'fastify' {
     db: DB;
     instances: InstanceStore;
     invitations: InvitationStore;
+    /** Each instance's injected faults (/_emulator/faults), in memory. */
+    faults: FaultStore;
     /** Base of invitation links; set from the listening address when PUBLIC_URL is not configured. */
     publicUrl: string;
     /** The methods served at a raw path, HEAD aside; none for an unknown path (replies.ts). */
@@ -19,6 +22,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     instance: InstanceState;
+    /** The fault that answered or altered this request, if any (read by the request journal). */
+    faultId: string | null;
   }
   interface FastifyContextConfig {
     /** No bearer key needed (health, the ticket link, docs). */
