@@ -222,9 +222,9 @@ export function faultAnswer(
       .replace(/^_|_$/g, '');
     clerk = make(status, code, reason, `The request failed with ${status} ${reason}.`);
   }
-  return retryAfter === null
-    ? clerk
-    : new ClerkError(clerk.statusCode, clerk.item, { ...clerk.headers, 'retry-after': String(retryAfter) });
+  // The catalogue's entry keeps its own status (503 for 502 and 504): the fault's status is the one answered.
+  const headers = retryAfter === null ? clerk.headers : { ...clerk.headers, 'retry-after': String(retryAfter) };
+  return new ClerkError(status, clerk.item, headers);
 }
 
 interface FastifyLikeError {
