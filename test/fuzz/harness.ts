@@ -84,6 +84,10 @@ export interface RouteSpec<T> {
   alwaysRejected?: boolean;
   /** POST creates invitations: each one's link is clicked at once, and must accept it (200 or 303), never a 5xx. */
   clicksLinks?: boolean;
+  /** A success status other than 200, by method (POST /_emulator/faults answers 201). */
+  successStatus?: Partial<Record<string, number>>;
+  /** State kept outside the database (in memory), which a rejected request must leave as it was too. */
+  memory?: () => string;
 }
 
 /** The `url` of each invitation in a create's or a bulk's answer. */
@@ -108,6 +112,7 @@ const show = (req: FuzzRequest, status: number, body: string) =>
 /** One request's properties: no 5xx, the exact Content-Type, an envelope or the success shape, no write when rejected. */
 async function checkOne<T>(app: FastifyInstance, spec: RouteSpec<T>, req: FuzzRequest): Promise<'ok' | 'rejected'> {
   const before = dbState(app.db);
+  const memoryBefore = spec.memory?.();
   const opts = {
     method: req.method,
     url: req.url,
@@ -140,7 +145,8 @@ async function checkOne<T>(app: FastifyInstance, spec: RouteSpec<T>, req: FuzzRe
     }
     const shape = rejected ? errorEnvelope : spec.success[req.method];
     if (!shape) fail(`a 200 to ${req.method}, which this path does not serve`);
-    if (!rejected && res.statusCode !== 200) fail('a success other than 200');
+    const expected = spec.successStatus?.[req.method] ?? 200;
+    if (!rejected && res.statusCode !== expected) fail(`a success other than ${expected}`);
     const parsed = shape!.safeParse(body);
     if (!parsed.success)
       fail(`a body outside the ${rejected ? 'Clerk envelope' : 'success schema'}: ${parsed.error.message}`);
@@ -162,6 +168,7 @@ async function checkOne<T>(app: FastifyInstance, spec: RouteSpec<T>, req: FuzzRe
       .pluck()
       .get(before.lastInstance);
     if (touched !== 0) fail('a rejected request set a new instance clock');
+    if (spec.memory?.() !== memoryBefore) fail('a rejected request changed the state in memory');
   }
   return rejected ? 'rejected' : 'ok';
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { createBody, email, headers, type IdPick, idPick, json, method, payload, query } from './arbitraries.js';
+import { faultRoutes } from './faults.js';
 import type { Fixture } from './fixtures.js';
 import type { FuzzRequest, RouteSpec } from './harness.js';
 import * as shapes from './shapes.js';
@@ -171,6 +172,7 @@ export function emulatorRoutes(f: Fixture): RouteSpec<unknown>[] {
     ),
     withId(f, accept, 'POST /_emulator/invitations/{id}/accept', 'POST', { POST: shapes.acceptedInvitation }),
     ticketPage as RouteSpec<unknown>,
+    ...faultRoutes(f),
   ] as RouteSpec<unknown>[];
 }
 
@@ -186,6 +188,7 @@ const segment = fc.oneof(
     'clock',
     'tickets',
     'accept',
+    'faults',
     '',
   ),
   fc.string({ maxLength: 12 }).map(encodeURIComponent),
@@ -201,7 +204,7 @@ export const unknownPaths: RouteSpec<unknown> = {
   request: ([s, segments]: [Sample, string[]]) => {
     let path = `/${segments.join('/')}`;
     if (
-      /^\/(v1\/invitations(\/bulk|\/[^/]+\/revoke|\/[^/]+)?|v1\/tickets\/accept|_emulator\/(health|reset|users|emails|clock|invitations\/[^/]+\/accept))\/?$/.test(
+      /^\/(v1\/invitations(\/bulk|\/[^/]+\/revoke|\/[^/]+)?|v1\/tickets\/accept|_emulator\/(health|reset|users|emails|clock|faults(\/[^/]+)?|invitations\/[^/]+\/accept))\/?$/.test(
         path,
       )
     )
