@@ -178,14 +178,8 @@ export const errors = {
     ),
   faultNotFound: (id: string) =>
     make(404, 'resource_not_found', 'not found', `No fault was found with id ${id.slice(0, 100)}.`),
-  faultLimit: (max: number) =>
-    over(
-      400,
-      'fault_limit_exceeded',
-      'Too many faults',
-      'The instance has',
-      `number of faults, ${max}; delete one first`,
-    ),
+  faultLimit: (holder: string, max: number) =>
+    over(400, 'fault_limit_exceeded', 'Too many faults', holder, `number of faults, ${max}; delete one first`),
   serviceUnavailable: () =>
     make(503, 'service_unavailable', 'Service unavailable', 'The service is temporarily unavailable; retry later.'),
   internal: () =>

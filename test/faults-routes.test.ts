@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import t from 'tap';
-import { MAX_FAULTS } from '../src/emulator/faults-store.js';
+import { MAX_FAULTS, MAX_FAULTS_TOTAL } from '../src/emulator/faults-store.js';
 import { build, call, clerkError, invite, KEY, OTHER_KEY } from './helper.js';
 
 // The control API of faults: create with defaults, validation in Clerk's envelope, list, delete, reset, the cap.
@@ -287,3 +287,33 @@ t.test(
     t.equal((await post(app, { status: 500 })).status, 201, 'deleting one makes room');
   },
 );
+
+t.test(`all instances together hold at most ${MAX_FAULTS_TOTAL} faults; past that, 400 for any key`, async (t) => {
+  const app = await build(t);
+  const spec = {
+    method: '*',
+    path: '*',
+    status: 500,
+    error: null,
+    delay_ms: 0,
+    close: false,
+    when: 'before',
+    times: 1,
+    probability: 1,
+    retry_after: null,
+  } as const;
+  // Filled through the store, as many keys would through the route.
+  for (let i = 0; i < MAX_FAULTS_TOTAL; i++)
+    app.faults.create(1_000_000 + Math.floor(i / MAX_FAULTS), Date.now(), spec);
+  clerkError(t, await post(app, { status: 500 }), 400, {
+    message: 'Too many faults',
+    long_message: `All instances together have the maximum allowed number of faults, ${MAX_FAULTS_TOTAL}; delete one first.`,
+    code: 'fault_limit_exceeded',
+  });
+  t.same((await list(app)).body, { data: [], total_count: 0 }, 'nothing was added');
+  app.faults.remove(1_000_001, (app.faults.of(1_000_001) ?? [])[0]!.id);
+  t.equal((await post(app, { status: 500 })).status, 201, 'removing one makes room for one');
+  t.equal((await post(app, { status: 500 })).status, 400, 'and only one');
+  app.faults.clear(1_000_000);
+  t.equal((await post(app, { status: 500 })).status, 201, "clearing an instance's faults makes room");
+});

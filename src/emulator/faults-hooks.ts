@@ -40,7 +40,7 @@ async function faultHooks(app: FastifyInstance): Promise<void> {
     const fault = pattern === undefined ? undefined : faults.pick(list, request.method, pattern);
     if (fault === undefined) return done();
     request.faultId = fault.id;
-    request.log.info({ fault_id: fault.id, when: fault.when }, 'fault injected');
+    request.log.debug({ fault_id: fault.id, when: fault.when }, 'fault injected');
     if (fault.when === 'after') {
       pending.set(request, fault);
       return done();

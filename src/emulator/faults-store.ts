@@ -3,6 +3,8 @@ import { ksuid } from '../ids.js';
 
 /** Faults one instance may hold at once (spent ones included, until deleted). */
 export const MAX_FAULTS = 100;
+/** Faults all instances together may hold, so that many keys cannot grow memory without end. */
+export const MAX_FAULTS_TOTAL = 10_000;
 /** The longest delay a fault may add, in milliseconds. */
 export const MAX_DELAY_MS = 30_000;
 
@@ -62,6 +64,7 @@ export const toFault = (f: Fault) => ({
 /** Each instance's faults, in memory, in the order created; an instance without any has no entry. */
 export class FaultStore {
   private readonly byInstance = new Map<number, Fault[]>();
+  private total = 0;
   /** Fastify url of each keyed /v1 route → its normalised pattern (filled as routes are added). */
   private readonly routes = new Map<string, string>();
   private readonly patterns = new Set<string>();
@@ -92,7 +95,8 @@ export class FaultStore {
 
   create(instanceId: number, nowMs: number, spec: FaultSpec): Fault {
     const list = this.byInstance.get(instanceId) ?? [];
-    if (list.length >= MAX_FAULTS) throw errors.faultLimit(MAX_FAULTS);
+    if (list.length >= MAX_FAULTS) throw errors.faultLimit('The instance has', MAX_FAULTS);
+    if (this.total >= MAX_FAULTS_TOTAL) throw errors.faultLimit('All instances together have', MAX_FAULTS_TOTAL);
     const fault: Fault = {
       ...spec,
       id: `flt_${ksuid(nowMs)}`,
@@ -102,6 +106,7 @@ export class FaultStore {
     };
     list.push(fault);
     this.byInstance.set(instanceId, list);
+    this.total++;
     return fault;
   }
 
@@ -123,6 +128,7 @@ export class FaultStore {
     const at = list?.findIndex((f) => f.id === id) ?? -1;
     if (!list || at < 0) return false;
     list.splice(at, 1);
+    this.total--;
     if (list.length === 0) this.byInstance.delete(instanceId);
     return true;
   }
@@ -131,6 +137,7 @@ export class FaultStore {
   clear(instanceId: number): number {
     const n = this.byInstance.get(instanceId)?.length ?? 0;
     this.byInstance.delete(instanceId);
+    this.total -= n;
     return n;
   }
 }
