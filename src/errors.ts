@@ -1,4 +1,5 @@
 // The Clerk error catalogue as data, and the one mapper from anything thrown to the envelope.
+import { STATUS_CODES } from 'node:http';
 
 export interface ClerkErrorItem {
   message: string;
@@ -175,6 +176,12 @@ export const errors = {
       },
       { 'retry-after': String(retryAfter) },
     ),
+  faultNotFound: (id: string) =>
+    make(404, 'resource_not_found', 'not found', `No fault was found with id ${id.slice(0, 100)}.`),
+  faultLimit: (holder: string, max: number) =>
+    over(400, 'fault_limit_exceeded', 'Too many faults', holder, `number of faults, ${max}; delete one first`),
+  serviceUnavailable: () =>
+    make(503, 'service_unavailable', 'Service unavailable', 'The service is temporarily unavailable; retry later.'),
   internal: () =>
     make(
       500,
@@ -183,6 +190,36 @@ export const errors = {
       "There was an internal error on our servers. We've been notified and are working on fixing it.",
     ),
 } as const;
+
+/**
+ * The answer of an injected fault: the error given, else Clerk's own error for the status where it has one, else
+ * a code named after the HTTP reason phrase (e.g. 409 `conflict`). Retry-After when given, and always on a 429.
+ */
+export function faultAnswer(
+  status: number,
+  error: { code: string; message: string; long_message?: string | undefined } | null,
+  retryAfter: number | null,
+): ClerkError {
+  let clerk: ClerkError;
+  if (error) clerk = make(status, error.code, error.message, error.long_message ?? error.message);
+  else if (status === 429) clerk = errors.tooManyRequests(retryAfter ?? 1);
+  else if (status === 500) clerk = errors.internal();
+  else if (status >= 502 && status <= 504) clerk = errors.serviceUnavailable();
+  else if (status === 401) clerk = errors.keyInvalid();
+  else if (status === 404) clerk = errors.routeNotFound();
+  else if (status === 408) clerk = errors.requestTimeout();
+  else {
+    const reason = STATUS_CODES[status] ?? (status < 500 ? 'Client error' : 'Server error');
+    const code = reason
+      .toLowerCase()
+      .replace(/[^a-z]+/g, '_')
+      .replace(/^_|_$/g, '');
+    clerk = make(status, code, reason, `The request failed with ${status} ${reason}.`);
+  }
+  // The catalogue's entry keeps its own status (503 for 502 and 504): the fault's status is the one answered.
+  const headers = retryAfter === null ? clerk.headers : { ...clerk.headers, 'retry-after': String(retryAfter) };
+  return new ClerkError(status, clerk.item, headers);
+}
 
 interface FastifyLikeError {
   code?: unknown;

@@ -205,3 +205,44 @@ t.test("one key's rate limits never refuse, count or change another key's reques
   t.equal((await call(app, { method: 'POST', url: '/_emulator/reset', key: OTHER_KEY })).status, 200);
   t.equal((await bulk(KEY, 26)).status, 429, "another key's reset leaves the first key's windows");
 });
+
+t.test("one key's faults never touch another key's requests, list, deletes or reset", async (t) => {
+  const app = await build(t);
+  const post = (payload: Record<string, unknown>, key: string) =>
+    call(app, { method: 'POST', url: '/_emulator/faults', payload, key });
+  const mine = (await post({ status: 503 }, KEY)).body as { id: string };
+  await post({ close: true, when: 'after' }, KEY);
+  const other = { key: OTHER_KEY };
+  const created = await call(app, {
+    method: 'POST',
+    url: '/v1/invitations',
+    payload: { email_address: 'ada@example.com' },
+    ...other,
+  });
+  t.equal(created.status, 200, "the second key's create is not faulted");
+  const id = (created.body as { id: string }).id;
+  for (const [method, url] of [
+    ['GET', '/v1/invitations'],
+    ['POST', `/v1/invitations/${id}/revoke`],
+    ['DELETE', `/v1/invitations/${id}`],
+  ] as const)
+    t.equal((await call(app, { method, url, ...other })).status, 200, `${method} ${url} of the second key`);
+  t.same((await call(app, { method: 'GET', url: '/_emulator/faults', ...other })).body, emptyPage, 'no faults listed');
+  clerkError(t, await call(app, { method: 'DELETE', url: `/_emulator/faults/${mine.id}`, ...other }), 404, {
+    message: 'not found',
+    long_message: `No fault was found with id ${mine.id}.`,
+    code: 'resource_not_found',
+  });
+  t.same((await call(app, { method: 'DELETE', url: '/_emulator/faults', ...other })).body, {
+    object: 'faults',
+    deleted: 0,
+  });
+  t.equal((await call(app, { method: 'POST', url: '/_emulator/reset', ...other })).status, 200);
+  const left = (await call(app, { method: 'GET', url: '/_emulator/faults' })).body as { data: { hits: number }[] };
+  t.same(
+    left.data.map((f) => f.hits),
+    [0, 0],
+    "the first key's faults are all there, never hit by the second key's requests",
+  );
+  t.equal((await call(app, { method: 'GET', url: '/v1/invitations' })).status, 503, 'and still apply to the first key');
+});

@@ -102,6 +102,8 @@ export interface Exchange {
   headers: Record<string, unknown>;
   /** The body as sent; undefined when it is a stream. */
   body: string | undefined;
+  /** An injected fault's error answer (/_emulator/faults), documented once for every /v1 operation. */
+  injected?: boolean;
 }
 
 /** Every way the response disagrees with openapi.yaml; empty when it is exactly as documented. */
@@ -110,7 +112,10 @@ export function responseProblems(x: Exchange): string[] {
   const name = x.route === undefined ? `${x.method} (no route)` : `${x.method} ${x.route}`;
   let responses: Responses | undefined;
   let where: string;
-  if (x.route === undefined) {
+  if (x.injected === true) {
+    responses = { [x.status]: { $ref: '#/components/responses/InjectedFault' } };
+    where = `injected ${x.status}`;
+  } else if (x.route === undefined) {
     const component = UNROUTED[x.status];
     responses = component ? { [x.status]: { $ref: `#/components/responses/${component}` } } : {};
     where = `unrouted ${x.status}`;

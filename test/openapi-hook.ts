@@ -37,7 +37,14 @@ export function checkAgainstOpenapi(t: Failing, app: FastifyInstance): void {
             : undefined;
     report(
       t,
-      responseProblems({ method: request.method, route, status: reply.statusCode, headers: reply.getHeaders(), body }),
+      responseProblems({
+        method: request.method,
+        route,
+        status: reply.statusCode,
+        headers: reply.getHeaders(),
+        body,
+        injected: request.faultId !== null && reply.statusCode >= 400,
+      }),
     );
     return payload;
   });

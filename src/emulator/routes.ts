@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import acceptRoutes from './accept-routes.js';
 import { AcceptStore } from './accept-store.js';
 import clockRoutes from './clock-routes.js';
+import faultsRoutes from './faults-routes.js';
 import journalRoutes from './journal-routes.js';
 import outboxRoutes from './outbox-routes.js';
 import { OutboxStore } from './outbox-store.js';
@@ -22,6 +23,7 @@ const emulatorRoutes: FastifyPluginAsyncZod = async (app) => {
     const counts = resets.reset(request.instance.id);
     app.journal.clear(request.instance.id);
     app.rateLimits.reset(request.instance.id);
+    app.faults.clear(request.instance.id);
     return { object: 'reset', ...counts };
   });
 
@@ -32,6 +34,7 @@ const emulatorRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(acceptRoutes, { accepts });
   await app.register(ticketPage, { accepts });
   await app.register(rateLimitsRoutes);
+  await app.register(faultsRoutes);
 };
 
 export default emulatorRoutes;

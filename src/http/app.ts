@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
 import { type InstanceState, InstanceStore } from '../db/instances.js';
 import { closeDatabase, openDatabase } from '../db/open.js';
+import faults from '../emulator/faults-hooks.js';
 import journalHooks from '../emulator/journal-hooks.js';
 import { JournalStore } from '../emulator/journal-store.js';
 import emulatorRoutes from '../emulator/routes.js';
@@ -75,6 +76,7 @@ export async function buildApp(config: Config, options: FastifyHttpOptions<Serve
   await app.register(body);
   await app.register(auth, { admit });
   await app.register(rateLimit);
+  await app.register(faults);
   await app.register(journalHooks, { journal: app.journal });
   await app.register(docs);
   await app.register(invitationRoutes, { prefix: '/v1' });

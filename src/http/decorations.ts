@@ -2,6 +2,7 @@
 import type { Config } from '../config.js';
 import type { InstanceState, InstanceStore } from '../db/instances.js';
 import type { DB } from '../db/open.js';
+import type { FaultStore } from '../emulator/faults-store.js';
 import type { JournalStore } from '../emulator/journal-store.js';
 import type { RateLimits } from '../emulator/rate-limits-store.js';
 import type { InvitationStore } from '../invitations/store.js';
@@ -16,6 +17,8 @@ declare module 'fastify' {
     journal: JournalStore;
     /** Each instance's rate-limit profile and windows (http/rate-limit.ts). */
     rateLimits: RateLimits;
+    /** Each instance's injected faults (/_emulator/faults), in memory. */
+    faults: FaultStore;
     /** Base of invitation links; set from the listening address when PUBLIC_URL is not configured. */
     publicUrl: string;
     /** The methods served at a raw path, HEAD aside; none for an unknown path (replies.ts). */

@@ -84,7 +84,9 @@ export interface RouteSpec<T> {
   alwaysRejected?: boolean;
   /** POST creates invitations: each one's link is clicked at once, and must accept it (200 or 303), never a 5xx. */
   clicksLinks?: boolean;
-  /** State kept in memory, outside the database, that a rejected request must leave as it was. */
+  /** A success status other than 200, by method (POST /_emulator/faults answers 201). */
+  successStatus?: Partial<Record<string, number>>;
+  /** State kept outside the database (in memory), which a rejected request must leave as it was too. */
   memory?: () => string;
 }
 
@@ -143,7 +145,8 @@ async function checkOne<T>(app: FastifyInstance, spec: RouteSpec<T>, req: FuzzRe
     }
     const shape = rejected ? errorEnvelope : spec.success[req.method];
     if (!shape) fail(`a 200 to ${req.method}, which this path does not serve`);
-    if (!rejected && res.statusCode !== 200) fail('a success other than 200');
+    const expected = spec.successStatus?.[req.method] ?? 200;
+    if (!rejected && res.statusCode !== expected) fail(`a success other than ${expected}`);
     const parsed = shape!.safeParse(body);
     if (!parsed.success)
       fail(`a body outside the ${rejected ? 'Clerk envelope' : 'success schema'}: ${parsed.error.message}`);

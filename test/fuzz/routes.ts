@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { digestKey } from '../../src/db/instances.js';
 import { KEY, OTHER_KEY } from '../helper.js';
 import { createBody, email, headers, type IdPick, idPick, json, method, payload, query } from './arbitraries.js';
+import { faultRoutes } from './faults.js';
 import type { Fixture } from './fixtures.js';
 import type { FuzzRequest, RouteSpec } from './harness.js';
 import * as shapes from './shapes.js';
@@ -207,6 +208,7 @@ export function emulatorRoutes(f: Fixture): RouteSpec<unknown>[] {
       ),
       memory,
     },
+    ...faultRoutes(f),
   ] as RouteSpec<unknown>[];
 }
 
@@ -224,6 +226,7 @@ const segment = fc.oneof(
     'rate-limits',
     'tickets',
     'accept',
+    'faults',
     '',
   ),
   fc.string({ maxLength: 12 }).map(encodeURIComponent),
@@ -239,7 +242,7 @@ export const unknownPaths: RouteSpec<unknown> = {
   request: ([s, segments]: [Sample, string[]]) => {
     let path = `/${segments.join('/')}`;
     if (
-      /^\/(v1\/invitations(\/bulk|\/[^/]+\/revoke|\/[^/]+)?|v1\/tickets\/accept|_emulator\/(health|reset|users|emails|clock|requests|rate-limits|invitations\/[^/]+\/accept))\/?$/.test(
+      /^\/(v1\/invitations(\/bulk|\/[^/]+\/revoke|\/[^/]+)?|v1\/tickets\/accept|_emulator\/(health|reset|users|emails|clock|requests|rate-limits|faults(\/[^/]+)?|invitations\/[^/]+\/accept))\/?$/.test(
         path,
       )
     )

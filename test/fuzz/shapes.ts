@@ -126,3 +126,29 @@ export const rateLimits = z.strictObject({
     }),
   ),
 });
+export const fault = z.strictObject({
+  object: z.literal('fault'),
+  id: z.string().regex(/^flt_[0-9A-Za-z]{27}$/),
+  method: z.enum(['GET', 'POST', 'DELETE', '*']),
+  path: z.string(),
+  status: z.number().int().min(400).max(599).nullable(),
+  error: z
+    .strictObject({ code: z.string().min(1), message: z.string().min(1), long_message: z.string().min(1).optional() })
+    .nullable(),
+  delay_ms: z.number().int().min(0).max(30_000),
+  close: z.boolean(),
+  when: z.enum(['before', 'after']),
+  times: z.number().int().min(1).nullable(),
+  probability: z.number().min(0).max(1),
+  retry_after: z.number().int().min(0).nullable(),
+  remaining: z.number().int().min(0).nullable(),
+  hits: z.number().int().min(0),
+  created_at: ms,
+});
+export const faultList = page(fault);
+export const faultsDeleted = z.strictObject({ object: z.literal('faults'), deleted: z.number().int().min(0) });
+export const faultDeleted = z.strictObject({
+  object: z.literal('fault'),
+  id: z.string().regex(/^flt_[0-9A-Za-z]{27}$/),
+  deleted: z.literal(true),
+});
