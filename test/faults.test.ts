@@ -317,6 +317,46 @@ t.test('close destroys the connection with no answer; before writes nothing, aft
   t.same(await failure('after@example.com'), ['fetch failed', 'UND_ERR_SOCKET']);
   t.equal(await total(server.app), 1, 'after: the invitation was written');
   t.equal((await send('next@example.com')).status, 200, 'the server goes on serving');
+  const journal = (await call(server.app, { method: 'GET', url: '/_emulator/requests' })).body as {
+    data: {
+      method: string;
+      path: string;
+      status: number;
+      fault_id: string | null;
+      request_body: unknown;
+      response_body: unknown;
+    }[];
+  };
+  const ids = (await faults(server.app)).map((f) => f['id']);
+  t.same(
+    journal.data
+      .filter((e) => e.method === 'POST')
+      .map(({ path, status, fault_id, request_body, response_body }) => ({
+        path,
+        status,
+        fault_id,
+        request_body,
+        response_body,
+      }))
+      .slice(1),
+    [
+      {
+        path: '/v1/invitations',
+        status: 0,
+        fault_id: ids[1],
+        request_body: { email_address: 'after@example.com' },
+        response_body: null,
+      },
+      {
+        path: '/v1/invitations',
+        status: 0,
+        fault_id: ids[0],
+        request_body: null,
+        response_body: null,
+      },
+    ],
+    'the journal records each closed request, with status 0 and its fault (a before fault answers ahead of the body)',
+  );
 });
 
 t.test('close through inject rejects the injection', async (t) => {

@@ -25,6 +25,12 @@ function answer(request: FastifyRequest, reply: FastifyReply, fault: Fault): str
  * route, `after` lets the route run and commit, then delays or replaces its answer; `close` destroys the
  * connection with no answer. Register after auth (and the rate limit), so request.instance is set.
  */
+/** Destroys the connection with no answer, after the journal has recorded the request (status 0). */
+function closeWithoutAnswer(request: FastifyRequest, reply: FastifyReply): void {
+  request.server.journalClosed(request, reply);
+  reply.raw.destroy();
+}
+
 async function faultHooks(app: FastifyInstance): Promise<void> {
   const faults = new FaultStore();
   app.decorate('faults', faults);
@@ -46,7 +52,7 @@ async function faultHooks(app: FastifyInstance): Promise<void> {
       return done();
     }
     after(fault.delay_ms, () => {
-      if (fault.close) reply.raw.destroy();
+      if (fault.close) closeWithoutAnswer(request, reply);
       else if (fault.status === null) done();
       else reply.send(answer(request, reply, fault));
     });
@@ -58,7 +64,7 @@ async function faultHooks(app: FastifyInstance): Promise<void> {
     pending.delete(request);
     after(fault.delay_ms, () => {
       // The route's write is committed; destroying or replacing its answer is what loses it for the client.
-      if (fault.close) reply.raw.destroy();
+      if (fault.close) closeWithoutAnswer(request, reply);
       else done(null, fault.status === null ? payload : answer(request, reply, fault));
     });
   });

@@ -1,4 +1,5 @@
 // What buildApp adds to Fastify's types: the app's decorations and the routes' config (docs.ts adds routeList).
+import type { FastifyReply } from 'fastify';
 import type { Config } from '../config.js';
 import type { InstanceState, InstanceStore } from '../db/instances.js';
 import type { DB } from '../db/open.js';
@@ -15,6 +16,8 @@ declare module 'fastify' {
     invitations: InvitationStore;
     /** Every instance's request journal (src/emulator/journal-store.ts). */
     journal: JournalStore;
+    /** Records a request whose connection a fault closed with no answer (the journal's status 0). */
+    journalClosed: (request: FastifyRequest, reply: FastifyReply) => void;
     /** Each instance's rate-limit profile and windows (http/rate-limit.ts). */
     rateLimits: RateLimits;
     /** Each instance's injected faults (/_emulator/faults), in memory. */

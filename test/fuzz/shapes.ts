@@ -100,7 +100,7 @@ export const journalRequest = z.strictObject({
   method: z.string().min(1),
   path: z.string().startsWith('/v1'),
   query: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
-  status: z.number().int().min(100).max(599),
+  status: z.number().int().min(0).max(599),
   duration_ms: z.number().nonnegative(),
   created_at: z.number().int(),
   request_body: bodyOrTruncated,
