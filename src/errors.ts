@@ -65,6 +65,13 @@ export const errors = {
       'invalid API version',
       `The Clerk-API-Version header "${value.slice(0, 40)}" is invalid. Use a date of the form YYYY-MM-DD, e.g. 2025-04-10.`,
     ),
+  bodyNotJson: () =>
+    make(
+      400,
+      'request_body_invalid',
+      'Request body invalid',
+      'The request body must be JSON, sent with Content-Type: application/json.',
+    ),
   bodyInvalid: (why = 'The request body is invalid. Please consult the API documentation for more information.') =>
     make(400, 'request_body_invalid', 'Request body invalid', why),
   bodyTooDeep: (max: number) =>
@@ -157,15 +164,7 @@ export const errors = {
   requestTimeout: () => make(408, 'request_timeout', 'Request timeout', 'The request was not received in time.'),
   badRequest: () => make(400, 'request_invalid', 'Bad request', 'The request is not valid HTTP.'),
   databaseBusy: (retryAfter: number) =>
-    new ClerkError(
-      503,
-      {
-        message: 'Service unavailable',
-        long_message: `The database is busy with another writer; retry after ${retryAfter} second${retryAfter === 1 ? '' : 's'}.`,
-        code: 'service_unavailable',
-      },
-      { 'retry-after': String(retryAfter) },
-    ),
+    errors.databaseUnavailable('The database is busy with another writer', retryAfter),
   databaseUnavailable: (what: string, retryAfter: number) =>
     new ClerkError(
       503,
@@ -244,7 +243,7 @@ export function toClerkError(err: unknown, bodyLimit: number): ClerkError {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return errors.bodyTooLarge(bodyLimit);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return errors.bodyInvalid('The request body must be JSON, sent with Content-Type: application/json.');
+      return errors.bodyNotJson();
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':

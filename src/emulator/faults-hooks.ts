@@ -20,17 +20,17 @@ function answer(request: FastifyRequest, reply: FastifyReply, fault: Fault): str
   return JSON.stringify(envelope(clerk, request.id));
 }
 
-/**
- * Applies the instance's faults to its keyed /v1 requests: `before` answers (or only delays) in place of the
- * route, `after` lets the route run and commit, then delays or replaces its answer; `close` destroys the
- * connection with no answer. Register after auth (and the rate limit), so request.instance is set.
- */
 /** Destroys the connection with no answer, after the journal has recorded the request (status 0). */
 function closeWithoutAnswer(request: FastifyRequest, reply: FastifyReply): void {
   request.server.journalClosed(request, reply);
   reply.raw.destroy();
 }
 
+/**
+ * Applies the instance's faults to its keyed /v1 requests: `before` answers (or only delays) in place of the
+ * route, `after` lets the route run and commit, then delays or replaces its answer; `close` destroys the
+ * connection with no answer. Register after auth (and the rate limit), so request.instance is set.
+ */
 async function faultHooks(app: FastifyInstance): Promise<void> {
   const faults = new FaultStore();
   app.decorate('faults', faults);

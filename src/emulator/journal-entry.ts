@@ -1,4 +1,4 @@
-import { redactTicket } from '../http/logging.js';
+import { redactTicket, redactValue } from '../http/logging.js';
 import type { Recorded } from './journal-store.js';
 
 /** A body larger than this is journaled as its size only. */
@@ -37,22 +37,11 @@ export interface JournalRequest {
   rate_limited: boolean;
 }
 
-/** Every string in a JSON value, keys included, with the ticket cut out of any URL in it. */
-function redactJson(v: unknown): unknown {
-  if (typeof v === 'string') return redactTicket(v);
-  if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map(redactJson);
-  // No prototype, so a "__proto__" key stays a key.
-  const out: Record<string, unknown> = Object.create(null);
-  for (const [k, x] of Object.entries(v)) out[redactTicket(k)] = redactJson(x);
-  return out;
-}
-
 function body(kept: string | Buffer | number | null): unknown {
   if (kept === null) return null;
   if (typeof kept === 'number') return { truncated: true, bytes: kept };
   try {
-    return redactJson(JSON.parse(kept.toString()));
+    return redactValue(JSON.parse(kept.toString()));
   } catch {
     return null;
   }

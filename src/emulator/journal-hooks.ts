@@ -1,11 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { instanceNow } from '../clock.js';
+import { isV1 } from '../http/limits.js';
 import { keepPayload, keepText } from './journal-entry.js';
 import type { JournalStore } from './journal-store.js';
-
-/** Whether a URL is under /v1 (the link, under /v1 too, needs no key, so it never has an instance). */
-const isV1 = (url: string): boolean => url.startsWith('/v1/') || url === '/v1' || url.startsWith('/v1?');
 
 /**
  * Records every answered /v1 request that authenticated to an instance. The hot path only takes references

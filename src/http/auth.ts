@@ -92,8 +92,9 @@ function routedOf(app: FastifyInstance, request: FastifyRequest): Routed {
     // A known path's other methods: its 405 comes before the key where the path needs none (health, the
     // link, the docs), after it on keyed paths, as Clerk authenticates before routing.
     const path = pathOf(request.url);
-    if (app.allowedMethods(path).length === 0) return 'unmatched';
-    return app.openPath(path) || !needsKey(path) ? 'public' : 'keyed';
+    const known = app.knownPath(path);
+    if (known.methods.length === 0) return 'unmatched';
+    return known.open || !needsKey(path) ? 'public' : 'keyed';
   }
   return request.routeOptions.config.public ? 'public' : 'keyed';
 }

@@ -48,7 +48,7 @@ async function bodyParsers(app: FastifyInstance): Promise<void> {
   app.addContentTypeParser(/^application\/[\w.+-]*\+json$/, { parseAs: 'string' }, json);
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
     if ((body as string).length === 0) return done(null, undefined);
-    done(errors.bodyInvalid('The request body must be JSON, sent with Content-Type: application/json.'), undefined);
+    done(errors.bodyNotJson(), undefined);
   });
 }
 

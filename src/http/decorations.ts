@@ -7,6 +7,7 @@ import type { FaultStore } from '../emulator/faults-store.js';
 import type { JournalStore } from '../emulator/journal-store.js';
 import type { RateLimits } from '../emulator/rate-limits-store.js';
 import type { InvitationStore } from '../invitations/store.js';
+import type { KnownPath } from './replies.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -24,10 +25,8 @@ declare module 'fastify' {
     faults: FaultStore;
     /** Base of invitation links; set from the listening address when PUBLIC_URL is not configured. */
     publicUrl: string;
-    /** The methods served at a raw path, HEAD aside; none for an unknown path (replies.ts). */
-    allowedMethods: (path: string) => string[];
-    /** Whether a route that needs no key serves this path (its other methods answer 405 without a key). */
-    openPath: (path: string) => boolean;
+    /** The methods a raw path is served with and whether it needs no key; no methods for an unknown path (replies.ts). */
+    knownPath: (path: string) => KnownPath;
   }
   interface FastifyRequest {
     instance: InstanceState;

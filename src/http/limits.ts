@@ -17,6 +17,9 @@ export const LIMITS = {
   jsonDepth: 64,
 } as const;
 
+/** Whether a request URL is under /v1, Clerk's API (the ticket link included). */
+export const isV1 = (url: string): boolean => url.startsWith('/v1/') || url === '/v1' || url.startsWith('/v1?');
+
 /** The path part of a request URL. */
 export const pathOf = (url: string): string => url.split('?')[0] ?? '';
 

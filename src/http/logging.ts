@@ -22,15 +22,22 @@ const TICKET_IN_URL = new RegExp(
 export const redactTicket = (text: string): string =>
   text.replace(TICKET_IN_URL, (_match, param?: string, path?: string) => `${param ?? path}[redacted]`);
 
-/** Every string in a serialised value passed through redactTicket (error logs: messages, stacks, causes). */
-const redactStrings = (v: unknown, depth = 0): unknown => {
+/**
+ * A copy of a value with every string and key passed through redactTicket, its objects without a prototype
+ * (a "__proto__" key stays a key); a level past maxDepth is cut, so a circular value ends.
+ */
+export function redactValue(v: unknown, maxDepth = Number.POSITIVE_INFINITY, depth = 0): unknown {
   if (typeof v === 'string') return redactTicket(v);
-  // Serialised errors are shallow: a deeper (or circular) value is cut rather than walked.
   if (v === null || typeof v !== 'object') return v;
-  if (depth >= 8) return '[too deep]';
-  if (Array.isArray(v)) return v.map((x) => redactStrings(x, depth + 1));
-  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redactStrings(x, depth + 1)]));
-};
+  if (depth >= maxDepth) return '[too deep]';
+  if (Array.isArray(v)) return v.map((x) => redactValue(x, maxDepth, depth + 1));
+  const out: Record<string, unknown> = Object.create(null);
+  for (const [k, x] of Object.entries(v)) out[redactTicket(k)] = redactValue(x, maxDepth, depth + 1);
+  return out;
+}
+
+/** Error logs (messages, stacks, causes) with tickets cut; serialised errors are shallow, so 8 levels are kept. */
+const redactLogged = (v: unknown): unknown => redactValue(v, 8);
 
 /**
  * One info line per request, written when it is answered, with what Fastify's two lines carry (Fastify's
@@ -65,8 +72,8 @@ export function loggerOptions(
     serializers: {
       ...options.serializers,
       // Error messages and causes may quote a URL (a client's or a library's): the ticket is cut there too.
-      err: (err: Error) => redactStrings(pino.stdSerializers.err(err)) as ReturnType<typeof pino.stdSerializers.err>,
-      cause: redactStrings,
+      err: (err: Error) => redactLogged(pino.stdSerializers.err(err)) as ReturnType<typeof pino.stdSerializers.err>,
+      cause: redactLogged,
       req: (req: FastifyRequest) => ({
         method: req.method,
         url: redactTicket(req.url),

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { RateLimits } from '../emulator/rate-limits-store.js';
 import { errors } from '../errors.js';
+import { isV1 } from './limits.js';
 
 /** Retry-After as Clerk sends it: whole seconds, at least 1. */
 export const retryAfterSeconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));
@@ -17,7 +18,7 @@ async function rateLimitHook(app: FastifyInstance): Promise<void> {
   app.addHook('onRequest', (request, _reply, done) => {
     const instance = request.instance;
     // Keyed requests are /v1 or /_emulator (auth.ts); unrouted ones (404, 405) are not limited.
-    if (instance === null || request.is404 || request.url.charCodeAt(1) !== 118) return done();
+    if (instance === null || request.is404 || !isV1(request.url)) return done();
     const wait = limits.admit(instance, request.method === 'POST' ? request.routeOptions.url : undefined);
     if (wait === 0) return done();
     request.rateLimited = true;

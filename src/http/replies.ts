@@ -58,11 +58,17 @@ export function clientErrorHandler(this: FastifyInstance, err: Error & { code?: 
   socket.destroySoon();
 }
 
+/** The methods a path is served with (HEAD aside), and whether a route that needs no key serves it. */
+export interface KnownPath {
+  methods: string[];
+  open: boolean;
+}
+
 /**
  * The methods served at a path, HEAD aside, so that a known path with the wrong method answers 405, not 404;
  * and whether a route that needs no key (config.public when added) serves it.
  */
-function methodIndex(app: FastifyInstance): { methods: (path: string) => string[]; open: (path: string) => boolean } {
+function methodIndex(app: FastifyInstance): (path: string) => KnownPath {
   // Each route's url as a pattern of the raw path (a parameter is one non-empty segment, a final * the rest), keyed by its
   // source text, since RegExp.prototype.source escapes "/" and cannot be compared with it.
   const routes = new Map<string, { pattern: RegExp; methods: string[]; open: boolean }>();
@@ -76,10 +82,9 @@ function methodIndex(app: FastifyInstance): { methods: (path: string) => string[
     routes.set(source, entry);
   });
   // A path can match several patterns (/v1/invitations/bulk is also /v1/invitations/:id).
-  const matching = (path: string) => [...routes.values()].filter((r) => r.pattern.test(path));
-  return {
-    methods: (path) => [...new Set(matching(path).flatMap((r) => r.methods))],
-    open: (path) => matching(path).some((r) => r.open),
+  return (path) => {
+    const matching = [...routes.values()].filter((r) => r.pattern.test(path));
+    return { methods: [...new Set(matching.flatMap((r) => r.methods))], open: matching.some((r) => r.open) };
   };
 }
 
@@ -88,11 +93,9 @@ function methodIndex(app: FastifyInstance): { methods: (path: string) => string[
  * known path's other methods, and `Content-Type: application/json` exactly. Register before the routes.
  */
 async function replies(app: FastifyInstance): Promise<void> {
-  const index = methodIndex(app);
-  const allowed = index.methods;
+  const knownPath = methodIndex(app);
   // The auth hook lets the other methods of a path that needs no key through without one, to this 405.
-  app.decorate('allowedMethods', allowed);
-  app.decorate('openPath', index.open);
+  app.decorate('knownPath', knownPath);
 
   // Keep-alive connections of requests in flight at close would otherwise hold the server open until they time out.
   let closing = false;
@@ -125,7 +128,7 @@ async function replies(app: FastifyInstance): Promise<void> {
   });
 
   app.setNotFoundHandler(async (request) => {
-    const allow = allowed(pathOf(request.url));
+    const allow = knownPath(pathOf(request.url)).methods;
     throw allow.length > 0 ? errors.methodNotAllowed(request.method, allow) : errors.routeNotFound();
   });
 }
