@@ -1,6 +1,7 @@
 // An Express app using @clerk/express (npm install express @clerk/express). Its clerkClient reads
 // CLERK_SECRET_KEY and CLERK_API_URL from the environment, so pointing it at the emulator is:
 //   CLERK_API_URL=http://localhost:4010 CLERK_SECRET_KEY=sk_test_local node examples/express.mjs
+// (PORT sets the app's own port, 3000 by default.)
 //   curl -X POST localhost:3000/invite -H 'content-type: application/json' -d '{"email":"ada@example.com"}'
 import { clerkClient } from '@clerk/express';
 import express from 'express';
@@ -26,4 +27,20 @@ app.get('/invitations', async (_req, res, next) => {
   }
 });
 
-app.listen(3000, () => console.log('app on http://localhost:3000, Clerk API at', process.env.CLERK_API_URL));
+// Clerk's refusals (a ClerkAPIResponseError: status and errors, e.g. 400 duplicate_record) go back to the caller as
+// JSON with Clerk's status; anything else is a 500 with no stack trace (Express's own handler answers HTML).
+app.use((err, _req, res, _next) => {
+  if (typeof err?.status === 'number' && Array.isArray(err.errors)) {
+    res
+      .status(err.status)
+      .json({ errors: err.errors.map(({ code, message, longMessage }) => ({ code, message, longMessage })) });
+    return;
+  }
+  console.error(err);
+  res.status(500).json({ errors: [{ code: 'internal_error', message: 'Something went wrong' }] });
+});
+
+const server = app.listen(Number(process.env.PORT ?? 3000), (err) => {
+  if (err) throw err;
+  console.log(`app on http://localhost:${server.address().port}, Clerk API at ${process.env.CLERK_API_URL}`);
+});

@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import t from 'tap';
@@ -30,3 +31,58 @@ t.test('the test-runner example passes with node:test', async (t) => {
   t.match(stdout, /^# pass 2$/m);
   t.match(stdout, /^# fail 0$/m);
 });
+
+t.test(
+  'the Express example: @clerk/express finds the emulator by CLERK_API_URL, listens on PORT, answers errors as JSON',
+  async (t) => {
+    const emulator = await startEmulator();
+    t.teardown(() => emulator.close());
+    const child = spawn(process.execPath, ['examples/express.mjs'], {
+      cwd: ROOT,
+      env: cleanEnv({ PORT: '0', CLERK_API_URL: emulator.url, CLERK_SECRET_KEY: emulator.secretKey, NODE_OPTIONS: '' }),
+    });
+    t.teardown(() => void child.kill('SIGKILL'));
+    child.stdout.setEncoding('utf8');
+    const [line] = (await once(child.stdout, 'data')) as [string];
+    t.equal(line, `app on ${/^app on (http:\/\/localhost:\d+)/.exec(line)?.[1]}, Clerk API at ${emulator.url}\n`);
+    const app = /^app on (\S+),/.exec(line)![1]!;
+    const invite = () =>
+      fetch(`${app}/invite`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'ada@example.com' }),
+      });
+    const answer = async (res: Response) => ({
+      status: res.status,
+      type: res.headers.get('content-type'),
+      body: await res.json(),
+    });
+
+    const created = await answer(await invite());
+    t.match(created, {
+      status: 200,
+      type: 'application/json; charset=utf-8',
+      body: { id: /^inv_\w{27}$/, url: /^http:\/\/localhost:\d+\/v1\/tickets\/accept\?ticket=\S+$/ },
+    });
+    t.same(Object.keys(created.body), ['id', 'url']);
+    // Clerk's 400 reaches the app's caller as JSON, not as Express's HTML page with a stack trace.
+    t.same(await answer(await invite()), {
+      status: 400,
+      type: 'application/json; charset=utf-8',
+      body: {
+        errors: [
+          {
+            code: 'duplicate_record',
+            message: 'duplicate invitation',
+            longMessage: 'There are already pending invitations for the following email addresses: ada@example.com',
+          },
+        ],
+      },
+    });
+    t.same(await answer(await fetch(`${app}/invitations`)), {
+      status: 200,
+      type: 'application/json; charset=utf-8',
+      body: { totalCount: 1, emails: ['ada@example.com'] },
+    });
+  },
+);
