@@ -1,6 +1,6 @@
 # Build stage: compiles better-sqlite3 (python3, make and g++ for when no prebuilt binary can be
 # fetched) and the TypeScript, then drops the dev dependencies.
-FROM node:20-bookworm-slim AS build
+FROM node:26-bookworm-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
@@ -21,7 +21,7 @@ RUN npm run build && npm prune --omit=dev \
 
 # Final stage: production dependencies, the compiled server and its migrations, nothing else. dist holds
 # the CLI bundle's V8 code cache, made by the build with this same Node image, so V8 accepts it.
-FROM node:20-bookworm-slim
+FROM node:26-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4010
 # No ALLOWED_HOSTS: `-p` from this machine and the HEALTHCHECK send a loopback Host. Another container
 # that calls it by name needs that name: -e ALLOWED_HOSTS=clerk (see examples/docker-compose.yml).

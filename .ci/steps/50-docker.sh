@@ -22,7 +22,7 @@ trap cleanup EXIT
 
 fail() { echo "50-docker: $*" >&2; docker logs "$name" 2>&1 | tail -n 20 >&2 || true; exit 1; }
 
-bash "$tool" base node:20-bookworm-slim
+bash "$tool" base node:26-bookworm-slim
 bash "$tool" build -t "$image" .
 size=$(docker image inspect -f '{{.Size}}' "$image")
 echo "image $image: $((size / 1000000)) MB"
