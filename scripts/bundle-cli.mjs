@@ -38,7 +38,7 @@ await build({
   bundle: true,
   platform: 'node',
   format: 'cjs',
-  target: 'node22', // the oldest Node of package.json engines
+  target: `node${/\d+/.exec(JSON.parse(readFileSync(`${root}package.json`, 'utf8')).engines.node)[0]}`, // engines' oldest
   // import() of the lazily loaded packages becomes require(): code from V8's code cache loses vm.Script's
   // dynamic import callback (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), and all three are CommonJS anyway.
   supported: { 'dynamic-import': false },
