@@ -22,7 +22,9 @@ trap cleanup EXIT
 
 fail() { echo "50-docker: $*" >&2; docker logs "$name" 2>&1 | tail -n 20 >&2 || true; exit 1; }
 
-bash "$tool" base node:26-bookworm-slim
+# Node 26's official binary needs libatomic.so.1: the official node image installs libatomic1; the stand-in's
+# slim Debian has it only when asked for.
+DOCKER_OFFLINE_EXTRA_PACKAGES=libatomic1 bash "$tool" base node:26-bookworm-slim
 bash "$tool" build -t "$image" .
 size=$(docker image inspect -f '{{.Size}}' "$image")
 echo "image $image: $((size / 1000000)) MB"
