@@ -10,10 +10,11 @@ import { OutboxStore } from './outbox-store.js';
 import rateLimitsRoutes from './rate-limits-routes.js';
 import { ResetStore } from './reset-store.js';
 import ticketPage from './ticket-page.js';
+import uiRoutes from './ui-routes.js';
 import usersRoutes from './users-routes.js';
 import { UserStore } from './users-store.js';
 
-/** The emulator's own control surface, under /_emulator, and the invitation link's page. */
+/** The emulator's own control surface, under /_emulator, its dashboard, and the invitation link's page. */
 const emulatorRoutes: FastifyPluginAsyncZod = async (app) => {
   const resets = new ResetStore(app.db);
   const users = new UserStore(app.db);
@@ -37,6 +38,7 @@ const emulatorRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(rateLimitsRoutes);
   await app.register(faultsRoutes);
   await app.register(invitationListRoutes);
+  await app.register(uiRoutes);
 };
 
 export default emulatorRoutes;

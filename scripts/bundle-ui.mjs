@@ -1,0 +1,30 @@
+// Part of `npm run build`: the dashboard (ui/) into dist/ui/, served at /_emulator/ui (src/emulator/ui-routes.ts).
+// Its script and style are bundled and minified with a hash of their content in their names, so the server
+// can let browsers cache them for good; index.html names them.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = `${root}dist/ui`;
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+const result = await build({
+  entryPoints: [`${root}ui/src/main.ts`, `${root}ui/app.css`],
+  outdir: out,
+  entryNames: '[name]-[hash]',
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  target: ['chrome110', 'firefox110', 'safari16'],
+  metafile: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+const names = Object.keys(result.metafile.outputs).map((p) => basename(p));
+const js = names.find((n) => n.endsWith('.js'));
+const css = names.find((n) => n.endsWith('.css'));
+const html = readFileSync(`${root}ui/index.html`, 'utf8').replace('{{js}}', js).replace('{{css}}', css);
+writeFileSync(`${out}/index.html`, html);
