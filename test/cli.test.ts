@@ -73,6 +73,7 @@ t.test('start-up says where it listens, the key mode, the data, the docs and how
     '  data:  :memory: (nothing is kept after exit; set DATABASE_PATH to keep data)',
     `  links: http://localhost:${port}/v1/tickets/accept?ticket=…`,
     `  docs:  http://127.0.0.1:${port}/docs`,
+    `  dashboard: http://127.0.0.1:${port}/_emulator/ui`,
     `  point your app at it: CLERK_API_URL=http://127.0.0.1:${port}`,
   ]);
   const health = await fetch(`${cli.url}/_emulator/health`);

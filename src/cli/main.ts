@@ -62,6 +62,7 @@ async function main(argv: string[]): Promise<number> {
       `  data:  ${data}`,
       `  links: ${app.publicUrl}/v1/tickets/accept?ticket=…`,
       `  docs:  ${server.url}/docs`,
+      `  dashboard: ${server.url}/_emulator/ui`,
       `  point your app at it: CLERK_API_URL=${server.url}`,
     ].join('\n'),
   );
