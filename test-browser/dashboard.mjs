@@ -134,6 +134,19 @@ try {
   if (!dialogs.some((m) => m.includes(`Delete the invitation for ${EMAILS[2]}`)))
     problems.push(`no confirmation before delete: ${JSON.stringify(dialogs)}`);
 
+  step('rate limits and faults are set from their panels; an API error reads as Clerk words it');
+  await page.getByLabel('Profile').selectOption('dev');
+  await expectText(page.locator('#rate-limits tbody tr'), 'POST /v1/invitations/bulk', 'the dev limits');
+  await page.locator('#fault-path').fill('/v1/nope');
+  await page.getByRole('button', { name: 'Add fault' }).click();
+  await expectText(page.locator('#status'), 'path is invalid. Expected * or a route of /v1', 'the refused fault');
+  await page.locator('#fault-path').fill('/v1/invitations');
+  await page.getByRole('button', { name: 'Add fault' }).click();
+  await expectText(page.locator('#faults tbody tr'), 'answer 503', 'the new fault');
+  await page.getByRole('button', { name: 'Delete all faults' }).click();
+  await expectText(page.locator('#faults'), 'No faults', 'the faults after delete all');
+  await page.getByLabel('Profile').selectOption('off');
+
   step('at 360 px wide');
   await page.setViewportSize({ width: 360, height: 780 });
   await shoot('dashboard-360.png', false);

@@ -120,6 +120,20 @@ t.test('any other name under /_emulator/ui answers 404 in the envelope, without 
   }
 });
 
+t.test('a file of another kind in the folder is never served', async (t) => {
+  const dir = t.testdir({ 'index.html': '<!doctype html><title>x</title>', 'main-A1.js': 'x', 'main-A1.js.map': '{}' });
+  const app = Fastify({ logger: false });
+  t.teardown(() => app.close());
+  await app.register(replies);
+  await app.register(uiRoutes, { dir: `${dir}/` });
+  const served = await app.inject({ method: 'GET', url: '/_emulator/ui/main-A1.js' });
+  const map = await app.inject({ method: 'GET', url: '/_emulator/ui/main-A1.js.map' });
+  t.same(
+    [served.statusCode, served.headers['content-type'], map.statusCode, map.json().errors[0].code],
+    [200, 'text/javascript; charset=utf-8', 404, 'resource_not_found'],
+  );
+});
+
 t.test('a dashboard that was never built answers 500 in the envelope, and says so in the log', async (t) => {
   const app = Fastify({ logger: false });
   t.teardown(() => app.close());
