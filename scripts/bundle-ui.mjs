@@ -1,6 +1,7 @@
 // Part of `npm run build`: the dashboard (ui/) into dist/ui/, served at /_emulator/ui (src/emulator/ui-routes.ts).
 // Its script and style are bundled and minified with a hash of their content in their names, so the server
 // can let browsers cache them for good; index.html names them.
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,5 +27,12 @@ const result = await build({
 const names = Object.keys(result.metafile.outputs).map((p) => basename(p));
 const js = names.find((n) => n.endsWith('.js'));
 const css = names.find((n) => n.endsWith('.css'));
-const html = readFileSync(`${root}ui/index.html`, 'utf8').replace('{{js}}', js).replace('{{css}}', css);
+// The icon is a file of its own (not a data: URL), so the page's CSP can allow images from its origin only.
+const icon = readFileSync(`${root}ui/favicon.svg`);
+const iconName = `favicon-${createHash('sha256').update(icon).digest('hex').slice(0, 8).toUpperCase()}.svg`;
+writeFileSync(`${out}/${iconName}`, icon);
+const html = readFileSync(`${root}ui/index.html`, 'utf8')
+  .replace('{{js}}', js)
+  .replace('{{css}}', css)
+  .replace('{{icon}}', iconName);
 writeFileSync(`${out}/index.html`, html);

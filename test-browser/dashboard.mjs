@@ -47,6 +47,7 @@ try {
     if (r.url().includes(KEY)) problems.push(`the key is in a URL: ${r.url()}`);
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
   page.on('console', (m) => {
     if (m.type() === 'error' && !m.text().includes('status of 4')) problems.push(`console error: ${m.text()}`);
   });

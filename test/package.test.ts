@@ -11,7 +11,7 @@ t.test('the tarball holds only what running needs', async (t) => {
   const [{ files }] = await pack('--dry-run');
   const paths = files.map((f) => f.path).sort();
   const allowed =
-    /^(LICENSE|README\.md|package\.json|openapi\.yaml|migrations\/\d+-[\w-]+\.sql|dist\/[\w/-]+\.(js|d\.ts)|dist\/ui\/[\w-]+\.(html|js|css))$/;
+    /^(LICENSE|README\.md|package\.json|openapi\.yaml|migrations\/\d+-[\w-]+\.sql|dist\/[\w/-]+\.(js|d\.ts)|dist\/ui\/[\w-]+\.(html|js|css|svg))$/;
   t.same(
     paths.filter((p) => !allowed.test(p)),
     [],

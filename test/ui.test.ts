@@ -24,6 +24,7 @@ const fileOf = (ext: string): string => {
 };
 const JS = fileOf('.js');
 const CSS = fileOf('.css');
+const ICON = fileOf('.svg');
 
 const pick = (headers: Record<string, unknown>, names: string[]) =>
   Object.fromEntries(names.map((n) => [n, headers[n]]));
@@ -53,6 +54,7 @@ t.test(
     t.match(html, '<title>Dashboard · clerk-invitations-mock</title>');
     t.match(html, `<script type="module" src="ui/${JS}"></script>`);
     t.match(html, `<link rel="stylesheet" href="ui/${CSS}">`);
+    t.match(html, `<link rel="icon" href="ui/${ICON}" type="image/svg+xml">`);
     t.match(html, '<input id="key" name="key" type="password"');
     // The CSP allows no inline code: every script has a src, and no style is inline.
     t.same(html.match(/<script(?![^>]*\ssrc=)[^>]*>/g), null, 'no inline script');
@@ -156,9 +158,9 @@ t.test('a dashboard that was never built answers 500 in the envelope, and says s
   );
 });
 
-t.test('the built dashboard (page, script, style) weighs under 100 KB in all', async (t) => {
+t.test('the built dashboard (page, script, style, icon) weighs under 100 KB in all', async (t) => {
   const total = built.reduce((sum, name) => sum + statSync(`${UI_DIR}${name}`).size, 0);
-  t.same(built.sort(), ['index.html', JS, CSS].sort(), 'nothing else is built');
+  t.same(built.sort(), ['index.html', JS, CSS, ICON].sort(), 'nothing else is built');
   t.ok(total < 100 * 1024, `${total} bytes`);
 });
 

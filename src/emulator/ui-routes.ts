@@ -10,13 +10,14 @@ export const UI_DIR = fileURLToPath(new URL('../../dist/ui/', import.meta.url));
 
 /** The page loads only its own files and talks only to its own origin; nothing may frame it. */
 export const UI_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
   "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
 };
 
 interface Asset {
@@ -27,7 +28,7 @@ interface Asset {
 }
 
 /**
- * The files of dist/ui by name. Scripts and styles carry a hash of their content in their name, so they are
+ * The files of dist/ui by name. Script, style and icon carry a hash of their content in their name, so they are
  * cached for a year; the page names them and is revalidated on every load (its ETag makes that a 304).
  */
 function loadAssets(dir: string): Map<string, Asset> {
