@@ -117,11 +117,6 @@ try {
   await shoot('dashboard-dark.png');
   await page.emulateMedia({ colorScheme: 'light' });
 
-  step('the journal holds only the app’s requests, not the dashboard’s polling');
-  await page.waitForTimeout(4500);
-  const entries = await journal();
-  if (entries !== EMAILS.length) problems.push(`the journal has ${entries} entries, not the ${EMAILS.length} creates`);
-
   step('advancing the clock past expiry shows expired, by keyboard');
   await page.getByRole('button', { name: 'Advance the clock by 30 days' }).focus();
   await page.keyboard.press('Enter');
@@ -129,11 +124,21 @@ try {
   await expectText(rowOf(EMAILS[0]), 'accepted', 'the accepted row after the clock moved');
   await expectText(page.locator('#clock-offset'), 'Moved by 30 d', 'the clock panel');
 
+  step('revoke, then delete after a confirmation');
+  await page.getByRole('button', { name: `Revoke the invitation for ${EMAILS[1]}` }).click();
+  await page.locator('#inv-status').selectOption('revoked');
+  await expectText(rowOf(EMAILS[1]), 'revoked', 'the revoked row');
+  await page.locator('#inv-status').selectOption('');
+
   step('delete asks first, then the row is gone');
   await page.getByRole('button', { name: `Delete the invitation for ${EMAILS[2]}` }).click();
-  await expectText(page.locator('#invitations .range'), '1–2 of 2', 'the list after a delete');
+  await expectText(page.locator('#invitations .range'), '1–1 of 1', 'the list after a delete');
   if (!dialogs.some((m) => m.includes(`Delete the invitation for ${EMAILS[2]}`)))
     problems.push(`no confirmation before delete: ${JSON.stringify(dialogs)}`);
+
+  step('the journal holds only the app’s requests: none of the page’s polling, revoking or deleting');
+  const entries = await journal();
+  if (entries !== EMAILS.length) problems.push(`the journal has ${entries} entries, not the ${EMAILS.length} creates`);
 
   step('rate limits and faults are set from their panels; an API error reads as Clerk words it');
   await page.getByLabel('Profile').selectOption('dev');

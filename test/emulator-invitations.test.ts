@@ -42,7 +42,71 @@ t.test(
 );
 
 t.test(
-  'polling it is never journaled, rate-limited or faulted, so the app under test sees no difference',
+  'revoke and delete under /_emulator answer as /v1 does, errors included, and touch only their instance',
+  async (t) => {
+    const app = await build(t);
+    const a = await invite(app, { email_address: 'a@example.com' });
+    const b = await invite(app, { email_address: 'b@example.com' });
+    const revoked = await call(app, { method: 'POST', url: `/_emulator/invitations/${a['id']}/revoke` });
+    const v1Revoked = await call(app, { method: 'POST', url: `/v1/invitations/${b['id']}/revoke` });
+    const { url: _url, ...aRest } = a;
+    t.same(
+      { status: revoked.status, type: revoked.type, body: revoked.body },
+      {
+        status: 200,
+        type: JSON_TYPE,
+        body: { ...aRest, status: 'revoked', revoked: true, updated_at: (revoked.body as any).updated_at },
+      },
+    );
+    t.same(
+      Object.keys(revoked.body as object),
+      Object.keys(v1Revoked.body as object),
+      'the same keys as /v1, in order',
+    );
+    clerkError(t, await call(app, { method: 'POST', url: `/_emulator/invitations/${a['id']}/revoke` }), 400, {
+      message: 'Invitation is already revoked.',
+      long_message: 'Invitation is already revoked.',
+      code: 'invitation_already_revoked',
+    });
+    const c = await invite(app, { email_address: 'c@example.com' });
+    await call(app, { method: 'POST', url: `/_emulator/invitations/${c['id']}/accept` });
+    clerkError(t, await call(app, { method: 'POST', url: `/_emulator/invitations/${c['id']}/revoke` }), 400, {
+      message: 'Invitation is already accepted, try signing in instead.',
+      long_message: 'Invitation is already accepted, try signing in instead.',
+      code: 'invitation_already_accepted',
+    });
+    const notFound = (id: string) => ({
+      message: 'not found',
+      long_message: `No invitation was found with id ${id}.`,
+      code: 'resource_not_found',
+    });
+    for (const [method, url] of [
+      ['POST', `/_emulator/invitations/${a['id']}/revoke`],
+      ['DELETE', `/_emulator/invitations/${a['id']}`],
+    ] as const) {
+      clerkError(t, await call(app, { method, url, key: OTHER_KEY }), 404, notFound(a['id']));
+    }
+    const deleted = await call(app, { method: 'DELETE', url: `/_emulator/invitations/${a['id']}` });
+    t.same(
+      { status: deleted.status, type: deleted.type, body: deleted.body },
+      { status: 200, type: JSON_TYPE, body: { object: 'invitation', id: a['id'], deleted: true } },
+    );
+    clerkError(
+      t,
+      await call(app, { method: 'DELETE', url: `/_emulator/invitations/${a['id']}` }),
+      404,
+      notFound(a['id']),
+    );
+    const left = (await list(app, '?status=pending&status=accepted&status=revoked&status=expired')).body as any;
+    t.same(
+      left.data.map((i: any) => `${i.email_address} ${i.status}`),
+      ['c@example.com accepted', 'b@example.com revoked'],
+    );
+  },
+);
+
+t.test(
+  'polling, revoking and deleting there is never journaled, rate-limited or faulted: the app sees no difference',
   async (t) => {
     const app = await build(t);
     await invite(app, { email_address: 'ada@example.com' });
@@ -54,13 +118,17 @@ t.test(
     const fault = await call(app, {
       method: 'POST',
       url: '/_emulator/faults',
-      payload: { method: 'GET', status: 503 },
+      payload: { status: 503 },
     });
     t.equal(fault.status, 201);
     // Over the dev profile's 100 requests per 10 s.
     const statuses = new Set<number>();
     for (let i = 0; i < 120; i++) statuses.add((await list(app, '')).status);
     t.same([...statuses], [200]);
+    // A person's revoke and delete, too.
+    const [ada] = ((await list(app, '')).body as any).data;
+    t.equal((await call(app, { method: 'POST', url: `/_emulator/invitations/${ada.id}/revoke` })).status, 200);
+    t.equal((await call(app, { method: 'DELETE', url: `/_emulator/invitations/${ada.id}` })).status, 200);
     const journal = await call(app, { method: 'GET', url: '/_emulator/requests' });
     t.same(journal.body, { data: [], total_count: 0 }, 'nothing journaled');
     const faults = (await call(app, { method: 'GET', url: '/_emulator/faults' })).body as any;

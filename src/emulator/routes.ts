@@ -3,7 +3,7 @@ import acceptRoutes from './accept-routes.js';
 import { AcceptStore } from './accept-store.js';
 import clockRoutes from './clock-routes.js';
 import faultsRoutes from './faults-routes.js';
-import invitationListRoutes from './invitation-list-routes.js';
+import invitationsRoutes from './invitations-routes.js';
 import journalRoutes from './journal-routes.js';
 import outboxRoutes from './outbox-routes.js';
 import { OutboxStore } from './outbox-store.js';
@@ -37,7 +37,7 @@ const emulatorRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(ticketPage, { accepts });
   await app.register(rateLimitsRoutes);
   await app.register(faultsRoutes);
-  await app.register(invitationListRoutes);
+  await app.register(invitationsRoutes);
   await app.register(uiRoutes);
 };
 

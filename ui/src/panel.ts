@@ -13,7 +13,7 @@ export interface Panel<T = unknown> {
   title: string;
   /** Controls that stay while the data below them is drawn again (filters, forms), drawn once. */
   controls?(ctx: Ctx): Node[];
-  /** Reads the panel's data: /_emulator routes only, so polling never reaches the instance's journal. */
+  /** Reads the panel's data: /_emulator routes only, so watching never reaches the instance's journal, limits or faults. */
   load(): Promise<T>;
   /** What of the data decides whether to draw again (default: all of it). */
   fingerprint?(data: T): unknown;

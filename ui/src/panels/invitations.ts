@@ -137,7 +137,7 @@ export default definePanel<Page>({
             'Revoke',
             () =>
               ctx.act(`Revoked the invitation for ${inv.email_address}.`, () =>
-                call('POST', `/v1/invitations/${inv.id}/revoke`),
+                call('POST', `/_emulator/invitations/${inv.id}/revoke`),
               ),
             { 'data-key': `revoke:${inv.id}`, 'aria-label': `Revoke the invitation for ${inv.email_address}` },
           ),
@@ -146,7 +146,7 @@ export default definePanel<Page>({
           () => {
             if (!confirm(`Delete the invitation for ${inv.email_address}? Its email leaves the outbox too.`)) return;
             void ctx.act(`Deleted the invitation for ${inv.email_address}.`, () =>
-              call('DELETE', `/v1/invitations/${inv.id}`),
+              call('DELETE', `/_emulator/invitations/${inv.id}`),
             );
           },
           {
