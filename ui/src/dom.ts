@@ -71,6 +71,6 @@ export function table(caption: string, headers: string[], rows: Child[][]): HTML
   );
 }
 
-/** A button that runs an action; key identifies it so focus can return to it after the panel is drawn again. */
+/** A button that runs an action; a data-key among its attributes lets focus return to it when its panel is drawn again. */
 export const button = (label: string, onclick: () => void, extra: Attrs = {}): HTMLButtonElement =>
   h('button', { type: 'button', onclick, ...extra }, label);
