@@ -26,7 +26,11 @@ interface Slot {
 }
 let slots: Slot[] = [];
 let timer: number | undefined;
+/** Bumped when the key changes: reads started under another key are dropped. */
 let generation = 0;
+/** Reads are numbered, so one that started before an action and ends after the next read is not drawn. */
+let reads = 0;
+let drawn = 0;
 
 let sayTimer: number | undefined;
 function say(message: string, error = false): void {
@@ -69,8 +73,10 @@ function draw(slot: Slot, nodes: Node[]): void {
 
 async function readAll(): Promise<void> {
   const mine = generation;
+  const read = ++reads;
   const results = await Promise.allSettled(slots.map((s) => s.panel.load()));
-  if (mine !== generation) return;
+  if (mine !== generation || read < drawn) return;
+  drawn = read;
   results.forEach((result, i) => {
     const slot = slots[i]!;
     if (result.status === 'rejected') {
