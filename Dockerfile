@@ -14,6 +14,8 @@ COPY scripts ./scripts
 # The build starts the bundled server once (its code cache), which migrates a database.
 COPY migrations ./migrations
 COPY src ./src
+# The dashboard, bundled into dist/ui by the build.
+COPY ui ./ui
 # The compiled addon is all better-sqlite3 needs at run time; its sources and objects are ~25 MB.
 RUN npm run build && npm prune --omit=dev \
  && cd node_modules/better-sqlite3 \

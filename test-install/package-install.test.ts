@@ -68,6 +68,20 @@ t.test('installed from its tarball into an empty folder, the command and the API
     { status: 200, type: 'application/json' },
     'openapi.yaml shipped',
   );
+  const page = await fetch(`${url}/_emulator/ui`);
+  const html = await page.text();
+  const scriptPath = /src="(ui\/main-[\w-]+\.js)"/.exec(html)?.[1];
+  const js = await fetch(`${url}/_emulator/${scriptPath}`);
+  t.same(
+    {
+      page: page.status,
+      type: page.headers.get('content-type'),
+      js: js.status,
+      jsType: js.headers.get('content-type'),
+    },
+    { page: 200, type: 'text/html; charset=utf-8', js: 200, jsType: 'text/javascript; charset=utf-8' },
+    'the dashboard shipped',
+  );
   bin.kill('SIGTERM');
   t.equal((await exited).code, 0, 'SIGTERM exits 0');
 

@@ -73,10 +73,11 @@ t.test('start-up says where it listens, the key mode, the data, the docs and how
     '  data:  :memory: (nothing is kept after exit; set DATABASE_PATH to keep data)',
     `  links: http://localhost:${port}/v1/tickets/accept?ticket=…`,
     `  docs:  http://127.0.0.1:${port}/docs`,
+    `  ui:    http://127.0.0.1:${port}/_emulator/ui`,
     `  point your app at it: CLERK_API_URL=http://127.0.0.1:${port} (a client that takes the full API URL: http://127.0.0.1:${port}/v1)`,
   ]);
   // The full API URL that the hint names is where a Go, Python or Ruby client sends its requests.
-  const fullUrl = / \(a client that takes the full API URL: (\S+)\)$/.exec(cli.banner[5] ?? '')?.[1];
+  const fullUrl = / \(a client that takes the full API URL: (\S+)\)$/.exec(cli.banner[6] ?? '')?.[1];
   const list = await fetch(`${fullUrl}/invitations`, { headers: { authorization: 'Bearer sk_test_a' } });
   t.same(
     { status: list.status, type: list.headers.get('content-type'), body: await list.json() },

@@ -11,7 +11,7 @@ t.test('the tarball holds only what running needs', async (t) => {
   const [{ files }] = await pack('--dry-run');
   const paths = files.map((f) => f.path).sort();
   const allowed =
-    /^(LICENSE|README\.md|package\.json|openapi\.yaml|migrations\/\d+-[\w-]+\.sql|dist\/[\w/-]+\.(js|d\.ts))$/;
+    /^(LICENSE|README\.md|package\.json|openapi\.yaml|migrations\/\d+-[\w-]+\.sql|dist\/[\w/-]+\.(js|d\.ts)|dist\/ui\/[\w-]+\.(html|js|css|svg))$/;
   t.same(
     paths.filter((p) => !allowed.test(p)),
     [],
@@ -24,6 +24,8 @@ t.test('the tarball holds only what running needs', async (t) => {
     'dist/cli.js',
     'dist/index.js',
     'dist/index.d.ts',
+    // The dashboard, served at /_emulator/ui.
+    ...readdirSync(join(ROOT, 'dist/ui')).map((f) => `dist/ui/${f}`),
     ...readdirSync(join(ROOT, 'migrations')).map((m) => `migrations/${m}`),
     ...(existsSync(join(ROOT, 'openapi.yaml')) ? ['openapi.yaml'] : []),
   ];

@@ -67,6 +67,15 @@ id=$(http POST /v1/invitations '{"email_address":"ada@example.com"}' | node -pe 
 listed=$(http GET "/v1/invitations?paginated=true"); [[ "$listed" == *"\"id\":\"$id\""* ]] || fail "list does not show $id: $listed"
 echo "create and list with a bearer key: ok ($id)"
 http GET /openapi.json >/dev/null || fail "no /openapi.json"
+dashboard=$(node -e '
+  fetch(process.argv[1]).then(async (r) => {
+    const js = /src="(ui\/main-[\w-]+\.js)"/.exec(await r.text())?.[1];
+    const s = await fetch(new URL(js ?? "ui/none", process.argv[1]));
+    console.log(r.status, r.headers.get("content-type"), s.status);
+  }, (e) => console.log(e.message));
+' "$base/_emulator/ui")
+[ "$dashboard" = "200 text/html; charset=utf-8 200" ] || fail "the dashboard: $dashboard"
+echo "the dashboard and its script: ok"
 # The DNS rebinding guard: a Host that is not loopback (nor PUBLIC_URL's, nor in ALLOWED_HOSTS) gets 403.
 refused=$(node -e '
   require("http").get({ host: "127.0.0.1", port: process.argv[1], path: "/_emulator/health", headers: { host: "rebind.example:4010" } }, (r) => {

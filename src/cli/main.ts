@@ -62,6 +62,7 @@ async function main(argv: string[]): Promise<number> {
       `  data:  ${data}`,
       `  links: ${app.publicUrl}/v1/tickets/accept?ticket=…`,
       `  docs:  ${server.url}/docs`,
+      `  ui:    ${server.url}/_emulator/ui`,
       // Clerk's JS SDKs add /v1 themselves; the Go, Python and Ruby SDKs take the whole API URL.
       `  point your app at it: CLERK_API_URL=${server.url} (a client that takes the full API URL: ${server.url}/v1)`,
     ].join('\n'),

@@ -3,16 +3,18 @@ import acceptRoutes from './accept-routes.js';
 import { AcceptStore } from './accept-store.js';
 import clockRoutes from './clock-routes.js';
 import faultsRoutes from './faults-routes.js';
+import invitationsRoutes from './invitations-routes.js';
 import journalRoutes from './journal-routes.js';
 import outboxRoutes from './outbox-routes.js';
 import { OutboxStore } from './outbox-store.js';
 import rateLimitsRoutes from './rate-limits-routes.js';
 import { ResetStore } from './reset-store.js';
 import ticketPage from './ticket-page.js';
+import uiRoutes from './ui-routes.js';
 import usersRoutes from './users-routes.js';
 import { UserStore } from './users-store.js';
 
-/** The emulator's own control surface, under /_emulator, and the invitation link's page. */
+/** The emulator's own control surface, under /_emulator, its dashboard, and the invitation link's page. */
 const emulatorRoutes: FastifyPluginAsyncZod = async (app) => {
   const resets = new ResetStore(app.db);
   const users = new UserStore(app.db);
@@ -35,6 +37,8 @@ const emulatorRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(ticketPage, { accepts });
   await app.register(rateLimitsRoutes);
   await app.register(faultsRoutes);
+  await app.register(invitationsRoutes);
+  await app.register(uiRoutes);
 };
 
 export default emulatorRoutes;

@@ -184,6 +184,15 @@ export function emulatorRoutes(f: Fixture): RouteSpec<unknown>[] {
       clock,
     ),
     withId(f, accept, 'POST /_emulator/invitations/{id}/accept', 'POST', { POST: shapes.acceptedInvitation }),
+    spec('GET /_emulator/invitations', 'GET', noBody, query, (s) => withQuery('/_emulator/invitations', s.query), {
+      GET: shapes.paginatedInvitationList,
+    }),
+    withId(f, (id) => `/_emulator/invitations/${id}/revoke`, 'POST /_emulator/invitations/{id}/revoke', 'POST', {
+      POST: shapes.revokedInvitation,
+    }),
+    withId(f, (id) => `/_emulator/invitations/${id}`, 'DELETE /_emulator/invitations/{id}', 'DELETE', {
+      DELETE: shapes.deleted,
+    }),
     spec('GET /_emulator/requests', 'GET', noBody, query, (s) => withQuery('/_emulator/requests', s.query), {
       GET: shapes.journalList,
       DELETE: shapes.journalCleared,

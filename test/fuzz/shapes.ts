@@ -45,6 +45,12 @@ export const invitationList = z.union([
   z.strictObject({ data: z.array(invitation).max(500), total_count: z.number().int().nonnegative() }),
 ]);
 
+/** GET /_emulator/invitations: the list, always paginated. */
+export const paginatedInvitationList = z.strictObject({
+  data: z.array(invitation).max(500),
+  total_count: z.number().int().nonnegative(),
+});
+
 export const bulkResult = z.array(pendingInvitation).min(1).max(10);
 
 export const deleted = z.strictObject({ object: z.literal('invitation'), id: z.string(), deleted: z.literal(true) });
