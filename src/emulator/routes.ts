@@ -11,12 +11,13 @@ import { ResetStore } from './reset-store.js';
 import ticketPage from './ticket-page.js';
 import usersRoutes from './users-routes.js';
 import { UserStore } from './users-store.js';
+import webhooksRoutes from './webhooks-routes.js';
 
 /** The emulator's own control surface, under /_emulator, and the invitation link's page. */
 const emulatorRoutes: FastifyPluginAsyncZod = async (app) => {
   const resets = new ResetStore(app.db);
   const users = new UserStore(app.db);
-  const accepts = new AcceptStore(app.db, users);
+  const accepts = new AcceptStore(app.db, users, app.webhooks);
 
   app.get('/_emulator/health', { config: { public: true } }, async () => ({ status: 'ok' }));
   app.post('/_emulator/reset', async (request) => {
@@ -35,6 +36,7 @@ const emulatorRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(ticketPage, { accepts });
   await app.register(rateLimitsRoutes);
   await app.register(faultsRoutes);
+  await app.register(webhooksRoutes);
 };
 
 export default emulatorRoutes;
