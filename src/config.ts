@@ -2,8 +2,8 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { JOURNAL_TOTAL_FACTOR } from './emulator/journal-store.js';
 import { RATE_LIMIT_PROFILES, type RateLimitProfile } from './emulator/rate-limits-profiles.js';
+import { webhookUrl } from './emulator/webhooks-endpoints.js';
 import { isSecret, SECRET_EXPECTED } from './emulator/webhooks-signing.js';
-import { redirectHref } from './fields.js';
 import { hostName } from './http/hosts.js';
 
 export const SECRET_KEY_PATTERN = /^sk_(test|live)_[A-Za-z0-9_-]{1,128}$/;
@@ -168,8 +168,8 @@ const expectations: Record<keyof Config, { schema: z.ZodType; expected: string }
   },
   rateLimit: { schema: z.enum(RATE_LIMIT_PROFILES), expected: RATE_LIMIT_PROFILES.join(', ') },
   webhookUrl: {
-    schema: z.string().refine((s) => 'href' in redirectHref(s)),
-    expected: 'an absolute http(s) URL',
+    schema: z.string().refine((s) => webhookUrl(s) !== undefined),
+    expected: 'an absolute http(s) URL without a user or password',
   },
   webhookSecret: {
     schema: z.string().refine(isSecret),

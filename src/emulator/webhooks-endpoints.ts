@@ -4,12 +4,24 @@ import type { Statement } from 'better-sqlite3';
 import type { DB } from '../db/open.js';
 import { immediateWriter } from '../db/transactions.js';
 import { errors } from '../errors.js';
+import { redirectHref } from '../fields.js';
 import { base62, endpointId } from '../ids.js';
 import { newSecret } from './webhooks-signing.js';
 
 /** The only events Clerk emits around an invitation (it has no invitation.* event). */
 export const EVENT_TYPES = ['email.created', 'user.created'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * An endpoint URL as stored: an absolute http(s) URL (normalised as a redirect_url is) without a user or
+ * password, which fetch refuses and a log line must not show; undefined when it is not one.
+ */
+export function webhookUrl(s: string): string | undefined {
+  const r = redirectHref(s);
+  if (!('href' in r)) return undefined;
+  const u = new URL(r.href);
+  return u.username === '' && u.password === '' ? r.href : undefined;
+}
 
 /** Endpoints one instance may have (besides WEBHOOK_URL's). */
 export const MAX_ENDPOINTS = 20;

@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { redirectHref } from '../fields.js';
 import { pageQuery } from './schemas.js';
-import { EVENT_TYPES } from './webhooks-endpoints.js';
+import { EVENT_TYPES, webhookUrl } from './webhooks-endpoints.js';
 import { isSecret, SECRET_EXPECTED } from './webhooks-signing.js';
 
-const URL_EXPECTED = 'Expected an absolute http(s) URL of up to 2048 characters.';
+const URL_EXPECTED = 'Expected an absolute http(s) URL of up to 2048 characters, without a user or password.';
 const EVENTS_EXPECTED = `Expected a non-empty array of distinct event types: ${EVENT_TYPES.join(', ')}.`;
 
 export const endpointBody = z.preprocess(
@@ -12,8 +11,8 @@ export const endpointBody = z.preprocess(
   z.strictObject(
     {
       url: z.string({ error: URL_EXPECTED }).transform((s, ctx) => {
-        const r = redirectHref(s);
-        if ('href' in r) return r.href;
+        const url = webhookUrl(s);
+        if (url !== undefined) return url;
         ctx.addIssue({ code: 'custom', message: URL_EXPECTED });
         return z.NEVER;
       }),

@@ -20,11 +20,12 @@ export function loggedUrl(url: string): string {
   return redactTicket(u.href);
 }
 
-/** Why an attempt got no status: a timeout, the connection's error code, or the error's name. */
-function describe(err: unknown): string {
-  const e = err as { name?: string; cause?: { code?: unknown } };
-  if (e.name === 'TimeoutError') return `timed out after ${TIMEOUT_MS} ms`;
-  return typeof e.cause?.code === 'string' ? e.cause.code : String(e.name ?? 'Error');
+/** Why an attempt got no status: a timeout, the connection's error code (ECONNREFUSED…), or the error's message. */
+function describe(err: unknown, timeoutMs: number): string {
+  const e = err as { name?: string; message?: string; cause?: { code?: unknown; message?: unknown } };
+  if (e.name === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
+  if (typeof e.cause?.code === 'string') return e.cause.code;
+  return String(e.cause?.message ?? e.message).slice(0, 200);
 }
 
 /**
@@ -37,12 +38,19 @@ export class WebhookWorker {
   private stopped = false;
   private readonly abort = new AbortController();
   private readonly running = new Set<Promise<void>>();
+  /** TIMEOUT_MS; a test may shorten it. */
+  timeoutMs = TIMEOUT_MS;
 
   constructor(
     private readonly messages: MessageStore,
     private readonly endpointOf: (instanceId: number, endpointId: string) => Endpoint | undefined,
     private readonly log: FastifyBaseLogger,
   ) {}
+
+  /** Attempts being sent now. */
+  get inFlight(): number {
+    return this.running.size;
+  }
 
   start(): void {
     this.schedule(0);
@@ -107,7 +115,7 @@ export class WebhookWorker {
         },
         body: m.payload,
         redirect: 'manual',
-        signal: AbortSignal.any([AbortSignal.timeout(TIMEOUT_MS), this.abort.signal]),
+        signal: AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.abort.signal]),
       });
       statusCode = res.status;
       // The answer's body is never read: no endpoint can make the emulator hold its bytes.
@@ -117,7 +125,7 @@ export class WebhookWorker {
         this.messages.unclaim(m.id);
         return;
       }
-      error = describe(err);
+      error = describe(err, this.timeoutMs);
     }
     const duration = Math.round(performance.now() - started);
     const attempt = { at: realNow() + m.clock_offset_ms, status_code: statusCode, error, duration_ms: duration };
