@@ -86,7 +86,15 @@ t.test("a second key gets 404 or an empty list for every piece of the first key'
   const reset = await call(app, { method: 'POST', url: '/_emulator/reset', ...other });
   t.same(
     reset.body,
-    { object: 'reset', invitations: 0, users: 0, emails: 0, clock_reset: false },
+    {
+      object: 'reset',
+      invitations: 0,
+      users: 0,
+      emails: 0,
+      clock_reset: false,
+      webhook_endpoints: 0,
+      webhook_messages: 0,
+    },
     'reset removes nothing of the first key',
   );
   const clock = await call(app, {

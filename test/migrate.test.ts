@@ -29,7 +29,14 @@ t.test('a fresh database gets every migration and PRAGMA user_version set to the
     all.map((m) => m.version),
   );
   t.equal(db.pragma('user_version', { simple: true }), all.at(-1)!.version);
-  t.same(tables(db), ['instances', 'invitation_counts', 'invitations', 'users']);
+  t.same(tables(db), [
+    'instances',
+    'invitation_counts',
+    'invitations',
+    'users',
+    'webhook_endpoints',
+    'webhook_messages',
+  ]);
 });
 
 t.test('migrating again is a no-op', async (t) => {
@@ -114,7 +121,7 @@ t.test(
   async (t) => {
     const path = join(tempDir(t), 'newer-tables.db');
     const db = new Database(path);
-    db.exec('CREATE TABLE webhook_messages (id TEXT)');
+    db.exec('CREATE TABLE dashboard_sessions (id TEXT)');
     db.pragma('user_version = 999');
     db.close();
     const latest = readMigrations().at(-1)!.version;
@@ -204,7 +211,14 @@ t.test(
 
     const app = await buildApp(defaultConfig({ databasePath: path }));
     t.teardown(() => app.close());
-    t.same(tables(app.db), ['instances', 'invitation_counts', 'invitations', 'users']);
+    t.same(tables(app.db), [
+      'instances',
+      'invitation_counts',
+      'invitations',
+      'users',
+      'webhook_endpoints',
+      'webhook_messages',
+    ]);
     t.same(
       app.db.prepare('SELECT instance_id, status, n, changes FROM invitation_counts ORDER BY 1, 2').all(),
       listVersion,
