@@ -64,7 +64,8 @@ t.test(
 );
 
 t.test('the Next-style handler refuses a delivery signed with another secret', async (t) => {
-  const { POST, received } = (await import('../examples/webhooks-route.mjs')) as {
+  const route = '../examples/webhooks-route.mjs';
+  const { POST, received } = (await import(route)) as {
     POST: (r: Request) => Promise<Response>;
     received: string[];
   };
