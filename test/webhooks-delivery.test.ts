@@ -467,3 +467,31 @@ t.test('an endpoint that refuses the connection is an attempt with its error cod
   }
   t.match(msg!['attempts'][0], { status_code: null, error: 'ECONNREFUSED' });
 });
+
+t.test('an instance whose endpoints all filter email.created out queues nothing for a create', async (t) => {
+  const app = await build(t);
+  await endpoint(app, { url: 'http://127.0.0.1:9/x', events: ['user.created'] });
+  await invite(app, { email_address: 'filtered@example.com' });
+  t.same(await messages(app), []);
+});
+
+t.test('a queue that cannot be read is logged at warn and read again at the next poll', async (t) => {
+  const { app, logs } = await buildLogged(t);
+  const someDue = app.webhooks.messages.someDue.bind(app.webhooks.messages);
+  let calls = 0;
+  app.webhooks.messages.someDue = (real: number) => {
+    if (calls++ === 0) throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    return someDue(real);
+  };
+  const hook = await receiver(t);
+  await endpoint(app, { url: hook.url });
+  await invite(app, { email_address: 'busy@example.com' });
+  await hook.waitFor(1, 3000);
+  t.match(
+    logs.lines.find((l) => l['level'] === 40),
+    {
+      msg: 'webhook queue could not be read; trying again',
+      err: { message: 'database is locked', code: 'SQLITE_BUSY' },
+    },
+  );
+});
