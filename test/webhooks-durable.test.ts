@@ -98,3 +98,35 @@ t.test('two processes on one file send every message once', async (t) => {
   t.equal(hook.deliveries.length, 40, 'no more than one each');
   t.equal(new Set(got.map((d) => d.headers['svix-id'])).size, 40, 'every svix-id once');
 });
+
+t.test('the delivery log keeps the newest finished messages and every pending one', async (t) => {
+  const app = await build(t);
+  const hook = await receiver(t);
+  const { MAX_FINISHED } = await import('../src/emulator/webhooks-messages.js');
+  t.equal(MAX_FINISHED, 100_000);
+  // The worker prunes on its own every pruneEvery recorded attempts, keeping MAX_FINISHED.
+  app.webhooks.worker.pruneEvery = 3;
+  const keeps: (number | undefined)[] = [];
+  const prune = app.webhooks.messages.prune.bind(app.webhooks.messages);
+  app.webhooks.messages.prune = (keep?: number) => {
+    keeps.push(keep);
+    return prune(keep);
+  };
+  await call(app, { method: 'POST', url: '/_emulator/webhooks/endpoints', payload: { url: hook.url } });
+  for (let i = 0; i < 5; i++) await invite(app, { email_address: `keep${i}@example.com` });
+  await hook.waitFor(5);
+  const before = await until(app, (m) => m.length === 5 && m.every((x) => x['status'] === 'delivered'));
+  await new Promise((r) => setTimeout(r, 50));
+  t.same(keeps, [undefined], 'the worker pruned once after 3 attempts, with the default bound');
+  t.equal(app.webhooks.messages.prune(2), 3, 'the three oldest finished ones go');
+  t.same(await messages(app), before.slice(0, 2));
+  hook.answers.splice(0, 1, 500);
+  await invite(app, { email_address: 'pending@example.com' });
+  await until(app, (m) => m[0]?.['attempts'].length === 1);
+  t.equal(app.webhooks.messages.prune(0), 2, 'every finished one may go');
+  t.same(
+    (await messages(app)).map((m) => m['status']),
+    ['pending'],
+    'a pending message is never dropped',
+  );
+});

@@ -13,6 +13,9 @@ export const RETRY_DELAYS_MS = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000
 /** How long a claimed attempt is another process's to send: past the 15 s timeout, with room to record it. */
 export const LEASE_MS = 20_000;
 
+/** Delivered and failed messages kept in all instances together (the oldest go first); pending ones are never dropped. */
+export const MAX_FINISHED = 100_000;
+
 export type MessageStatus = 'pending' | 'delivered' | 'failed';
 
 export interface Attempt {
@@ -79,6 +82,7 @@ export class MessageStore {
   private readonly one: Statement;
   private readonly removeAll: Statement;
   private readonly anyDue: Statement;
+  private readonly dropOld: Statement;
 
   constructor(private readonly db: DB) {
     this.insert = db.prepare(
@@ -101,6 +105,8 @@ export class MessageStore {
       `UPDATE webhook_messages SET status = 'pending', due_real = ?, due_clock = NULL WHERE instance_id = ? AND id = ?`,
     );
     this.one = db.prepare(`SELECT ${COLUMNS} FROM webhook_messages WHERE instance_id = ? AND id = ?`);
+    this.dropOld = db.prepare(`DELETE FROM webhook_messages WHERE status <> 'pending'
+      AND seq <= (SELECT seq FROM webhook_messages ORDER BY seq DESC LIMIT 1 OFFSET ?)`);
     this.removeAll = db.prepare('DELETE FROM webhook_messages WHERE instance_id = ?');
     this.anyDue = db
       .prepare(`SELECT 1 FROM webhook_messages m JOIN instances i ON i.id = m.instance_id WHERE ${DUE} LIMIT 1`)
@@ -145,6 +151,11 @@ export class MessageStore {
   /** Sends it again now, whatever its status; false for an id not of this instance. */
   retry(instanceId: number, id: string, real: number): boolean {
     return this.again.run(real, instanceId, id).changes > 0;
+  }
+
+  /** Drops the finished messages older than the newest `keep` messages; returns how many went. */
+  prune(keep = MAX_FINISHED): number {
+    return this.dropOld.run(keep).changes;
   }
 
   /** Whether any message is due, read without the write lock (the worker polls with it). */

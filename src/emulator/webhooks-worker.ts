@@ -12,6 +12,9 @@ export const TIMEOUT_MS = 15_000;
 /** How often the queue is read when nothing wakes the worker: retries due by real time, other processes' messages. */
 export const POLL_MS = 1_000;
 
+/** Attempts recorded between two prunes of the delivery log (MessageStore.prune). */
+export const PRUNE_EVERY = 1_000;
+
 /** The URL as logged: no user or password, no ticket. */
 export function loggedUrl(url: string): string {
   const u = new URL(url);
@@ -40,6 +43,9 @@ export class WebhookWorker {
   private readonly running = new Set<Promise<void>>();
   /** TIMEOUT_MS; a test may shorten it. */
   timeoutMs = TIMEOUT_MS;
+  /** PRUNE_EVERY; a test may shorten it. */
+  pruneEvery = PRUNE_EVERY;
+  private recorded = 0;
 
   constructor(
     private readonly messages: MessageStore,
@@ -79,6 +85,10 @@ export class WebhookWorker {
     const room = MAX_IN_FLIGHT - this.running.size;
     const real = realNow();
     try {
+      if (this.recorded >= this.pruneEvery) {
+        this.recorded = 0;
+        this.messages.prune();
+      }
       if (room > 0 && this.messages.someDue(real)) {
         for (const m of this.messages.claim(real, room)) {
           const sending = this.deliver(m).finally(() => {
@@ -130,6 +140,7 @@ export class WebhookWorker {
     const duration = Math.round(performance.now() - started);
     const attempt = { at: realNow() + m.clock_offset_ms, status_code: statusCode, error, duration_ms: duration };
     const status = this.messages.finish(m, attempt, realNow());
+    this.recorded++;
     this.log.info(
       {
         webhook: {
