@@ -1,5 +1,6 @@
 // Crash safety: drive creates (single and bulk) at the built server, SIGKILL it at random moments,
-// restart it, and check that everything it acknowledged survived whole. `npm run crash-test`.
+// restart it, and check that everything it acknowledged survived whole and that every acknowledged email.created
+// webhook reached a local endpoint (WEBHOOK_URL), verified, never twice within one run. `npm run crash-test`.
 // CRASH_ROUNDS (default 8) kills, CRASH_WORKERS (default 8) concurrent clients, CRASH_MAX_MS (default 600)
 // the latest kill after start.
 import { mkdtempSync, rmSync } from 'node:fs';
