@@ -63,13 +63,31 @@ export async function startHooks(): Promise<Hooks> {
 const expected = (sent: Sent[], notified: (email: string) => boolean): Set<string> =>
   new Set(sent.flatMap((s) => (s.answer ? s.answer.map((inv) => inv.email_address).filter(notified) : [])));
 
-/** Waits (up to `ms`: a killed run's claims are free again after their 20 s lease) until every acknowledged email has come. */
-export async function waitForHooks(hooks: Hooks, sent: Sent[], notified: (email: string) => boolean, ms: number) {
+/** How many messages of the key's instance are still pending, through the restarted server. */
+async function pending(url: string, key: string): Promise<number> {
+  const res = await fetch(`${url}/_emulator/webhooks/messages?status=pending&limit=1`, {
+    headers: { authorization: `Bearer ${key}` },
+  });
+  return ((await res.json()) as { total_count: number }).total_count;
+}
+
+/**
+ * Waits (up to `ms`: a killed run's claims are free again after their 20 s lease) until every acknowledged
+ * email has come and no message of any key is pending (those of requests killed before their answer too).
+ */
+export async function waitForHooks(
+  hooks: Hooks,
+  sent: Sent[],
+  notified: (email: string) => boolean,
+  ms: number,
+  server: { url: string; keys: string[] },
+) {
   const want = expected(sent, notified);
   const end = Date.now() + ms;
   while (Date.now() < end) {
     const got = new Set(hooks.received.map((r) => r.to));
-    if ([...want].every((e) => got.has(e))) return;
+    const left = await Promise.all(server.keys.map((k) => pending(server.url, k)));
+    if ([...want].every((e) => got.has(e)) && left.every((n) => n === 0)) return;
     await new Promise((r) => setTimeout(r, 250));
   }
 }

@@ -89,7 +89,7 @@ async function main(): Promise<void> {
     const wasNotified = (email: string) => notified.has(email);
     try {
       await checkApi(server.url, KEYS, sent, outcome);
-      await waitForHooks(hooks, sent, wasNotified, 60_000);
+      await waitForHooks(hooks, sent, wasNotified, 60_000, { url: server.url, keys: KEYS });
       checkHooks(hooks, sent, wasNotified, outcome);
     } finally {
       const { code } = await stop(server, 'SIGTERM');
