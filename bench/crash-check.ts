@@ -18,6 +18,9 @@ export interface Outcome {
   bulks_sent: number;
   invitations_stored: number;
   emails_stored: number;
+  webhooks_expected: number;
+  webhooks_received: number;
+  webhooks_redelivered_after_a_kill: number;
   failures: string[];
 }
 
@@ -86,6 +89,12 @@ export function checkFile(file: string, outcome: Outcome): void {
     if (outboxGaps > 0) outcome.failures.push(`${outboxGaps} invitations whose outbox does not match notify`);
     const repeated = count('SELECT count(email_id) - count(DISTINCT email_id) FROM invitations');
     if (repeated > 0) outcome.failures.push(`${repeated} outbox messages sharing an id`);
+    // Every email's webhook message was written in the email's own transaction (WEBHOOK_URL was set throughout).
+    const messages = count("SELECT count(*) FROM webhook_messages WHERE type = 'email.created'");
+    if (messages !== outcome.emails_stored)
+      outcome.failures.push(`${outcome.emails_stored} emails but ${messages} email.created messages`);
+    const undelivered = count("SELECT count(*) FROM webhook_messages WHERE status <> 'delivered'");
+    if (undelivered > 0) outcome.failures.push(`${undelivered} webhook messages not delivered at the end`);
   } finally {
     db.close();
   }
@@ -101,5 +110,8 @@ export const emptyOutcome = (sent: Sent[]): Outcome => ({
   bulks_sent: sent.filter((s) => s.bulk).length,
   invitations_stored: 0,
   emails_stored: 0,
+  webhooks_expected: 0,
+  webhooks_received: 0,
+  webhooks_redelivered_after_a_kill: 0,
   failures: [],
 });

@@ -10,10 +10,10 @@ export interface Server {
 }
 
 /** Starts the built CLI on the file and resolves once it prints where it listens. */
-export function startServer(file: string, publicUrl: string): Promise<Server> {
+export function startServer(file: string, publicUrl: string, extra: string[] = []): Promise<Server> {
   const proc = spawn(
     process.execPath,
-    [CLI, '--db', file, '--port', '0', '--public-url', publicUrl, '--log-level', 'warn'],
+    [CLI, '--db', file, '--port', '0', '--public-url', publicUrl, '--log-level', 'warn', ...extra],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },

@@ -1,5 +1,6 @@
 // Crash safety: drive creates (single and bulk) at the built server, SIGKILL it at random moments,
-// restart it, and check that everything it acknowledged survived whole. `npm run crash-test`.
+// restart it, and check that everything it acknowledged survived whole and that every acknowledged email.created
+// webhook reached a local endpoint (WEBHOOK_URL), verified, never twice within one run. `npm run crash-test`.
 // CRASH_ROUNDS (default 8) kills, CRASH_WORKERS (default 8) concurrent clients, CRASH_MAX_MS (default 600)
 // the latest kill after start.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -7,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkApi, checkFile, emptyOutcome, type Sent } from './crash-check.js';
 import { startServer, stop } from './crash-server.js';
+import { checkHooks, SECRET, startHooks, waitForHooks } from './crash-webhooks.js';
 
 const ROUNDS = Number(process.env['CRASH_ROUNDS'] ?? 8);
 const WORKERS = Number(process.env['CRASH_WORKERS'] ?? 8);
@@ -59,9 +61,14 @@ async function worker(url: string, round: number, alive: () => boolean): Promise
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'clerk-crash-'));
   const file = join(dir, 'crash.db');
+  const hooks = await startHooks();
+  const webhookArgs = ['--webhook-url', hooks.url, '--webhook-secret', SECRET];
+  // Which emails were sent with notify (and so owe an email.created).
+  const notified = new Set<string>();
   try {
     for (let round = 1; round <= ROUNDS; round++) {
-      const server = await startServer(file, PUBLIC_URL);
+      hooks.run++;
+      const server = await startServer(file, PUBLIC_URL, webhookArgs);
       let up = true;
       void server.exited.then(() => (up = false));
       const workers = Array.from({ length: WORKERS }, () => worker(server.url, round, () => up));
@@ -73,10 +80,17 @@ async function main(): Promise<void> {
         `round ${round}: killed after ${sent.filter((s) => s.answer).length} acknowledged requests so far\n`,
       );
     }
-    const server = await startServer(file, PUBLIC_URL);
+    hooks.run++;
+    const server = await startServer(file, PUBLIC_URL, webhookArgs);
     const outcome = emptyOutcome(sent);
+    for (const s of sent)
+      for (const i of s.items as { email_address: string; notify: boolean }[])
+        if (i.notify) notified.add(i.email_address);
+    const wasNotified = (email: string) => notified.has(email);
     try {
       await checkApi(server.url, KEYS, sent, outcome);
+      await waitForHooks(hooks, sent, wasNotified, 60_000, { url: server.url, keys: KEYS });
+      checkHooks(hooks, sent, wasNotified, outcome);
     } finally {
       const { code } = await stop(server, 'SIGTERM');
       if (code !== 0) outcome.failures.push(`the restarted server exited ${code} on SIGTERM`);
@@ -89,10 +103,12 @@ async function main(): Promise<void> {
     } else {
       console.log(
         `crash test passed: ${ROUNDS} SIGKILLs, ${outcome.acknowledged_invitations} acknowledged invitations all intact, ` +
-          `${outcome.unanswered_requests} unanswered requests each all-or-nothing, outbox consistent`,
+          `${outcome.unanswered_requests} unanswered requests each all-or-nothing, outbox consistent, ` +
+          `${outcome.webhooks_expected} acknowledged email.created all received, none twice within a run`,
       );
     }
   } finally {
+    await hooks.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -4,9 +4,24 @@
 // (PORT sets the app's own port, 3000 by default.)
 //   curl -X POST localhost:3000/invite -H 'content-type: application/json' -d '{"email":"ada@example.com"}'
 import { clerkClient } from '@clerk/express';
+import { verifyWebhook } from '@clerk/express/webhooks';
 import express from 'express';
 
 const app = express();
+
+// Clerk's webhooks, as Clerk's docs handle them: the emulator sends user.created when an invitee signs up
+// (start it with WEBHOOK_URL=http://localhost:3000/api/webhooks; give this app CLERK_WEBHOOK_SIGNING_SECRET,
+// the secret its banner prints). verifyWebhook reads the raw body, so this route comes before express.json().
+app.post('/api/webhooks', async (req, res) => {
+  try {
+    const evt = await verifyWebhook(req);
+    if (evt.type === 'user.created')
+      console.log('user.created', evt.data.id, evt.data.email_addresses[0]?.email_address);
+    res.send('Webhook received');
+  } catch {
+    res.status(400).send('Error verifying webhook');
+  }
+});
 app.use(express.json());
 
 app.post('/invite', async (req, res, next) => {

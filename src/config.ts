@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { JOURNAL_TOTAL_FACTOR } from './emulator/journal-store.js';
 import { RATE_LIMIT_PROFILES, type RateLimitProfile } from './emulator/rate-limits-profiles.js';
+import { webhookUrl } from './emulator/webhooks-endpoints.js';
+import { isSecret, SECRET_EXPECTED } from './emulator/webhooks-signing.js';
 import { hostName } from './http/hosts.js';
 
 export const SECRET_KEY_PATTERN = /^sk_(test|live)_[A-Za-z0-9_-]{1,128}$/;
@@ -24,6 +26,10 @@ export interface Config {
   journalSize: number;
   /** The rate-limit profile of every instance until POST /_emulator/rate-limits changes it. */
   rateLimit: RateLimitProfile;
+  /** An endpoint every instance sends its webhooks to (contract §11). */
+  webhookUrl: string | undefined;
+  /** Its signing secret; undefined: one is generated at start and printed in the banner. */
+  webhookSecret: string | undefined;
 }
 
 /** One setting: its env name, its flag, its default as shown in --help, and what it means. */
@@ -94,6 +100,20 @@ export const SETTINGS: Setting[] = [
     default: 'off',
     help: `rate-limit profile of instances: ${RATE_LIMIT_PROFILES.join(', ')} (Clerk's development or production limits, 429 with Retry-After)`,
   },
+  {
+    key: 'webhookUrl',
+    env: 'WEBHOOK_URL',
+    flag: 'webhook-url',
+    default: '(none)',
+    help: 'an endpoint every instance sends its webhooks to (email.created, user.created), e.g. your app in docker-compose',
+  },
+  {
+    key: 'webhookSecret',
+    env: 'WEBHOOK_SECRET',
+    flag: 'webhook-secret',
+    default: '(generated, printed)',
+    help: "WEBHOOK_URL's whsec_… signing secret: give your app's CLERK_WEBHOOK_SIGNING_SECRET the same value",
+  },
 ];
 
 /** The settings that take a list: comma-separated, and a flag that may repeat. */
@@ -147,6 +167,14 @@ const expectations: Record<keyof Config, { schema: z.ZodType; expected: string }
     expected: `an integer from 0 to ${MAX_JOURNAL_SIZE}`,
   },
   rateLimit: { schema: z.enum(RATE_LIMIT_PROFILES), expected: RATE_LIMIT_PROFILES.join(', ') },
+  webhookUrl: {
+    schema: z.string().refine((s) => webhookUrl(s) !== undefined),
+    expected: 'an absolute http(s) URL without a user or password',
+  },
+  webhookSecret: {
+    schema: z.string().refine(isSecret),
+    expected: SECRET_EXPECTED.replace(/^Expected /, '').replace(/\.$/, ''),
+  },
 };
 
 function check<K extends keyof Config>(key: K, raw: unknown, source: string): Config[K] {
@@ -246,7 +274,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Config 
     allowedHosts: get('allowedHosts', [], splitList),
     journalSize: get('journalSize', 1000),
     rateLimit: get('rateLimit', 'off'),
+    webhookUrl: get('webhookUrl', undefined),
+    webhookSecret: get('webhookSecret', undefined),
   };
+  if (config.webhookSecret !== undefined && config.webhookUrl === undefined)
+    throw new ConfigError('WEBHOOK_SECRET is the secret of WEBHOOK_URL: set WEBHOOK_URL too');
   return config;
 }
 

@@ -179,6 +179,25 @@ export const errors = {
     make(404, 'resource_not_found', 'not found', `No fault was found with id ${id.slice(0, 100)}.`),
   faultLimit: (holder: string, max: number) =>
     over(400, 'fault_limit_exceeded', 'Too many faults', holder, `number of faults, ${max}; delete one first`),
+  webhookEndpointNotFound: (id: string) =>
+    make(404, 'resource_not_found', 'not found', `No webhook endpoint was found with id ${id.slice(0, 100)}.`),
+  webhookEndpointLimit: (max: number) =>
+    over(
+      400,
+      'webhook_endpoint_limit_exceeded',
+      'Too many webhook endpoints',
+      'The instance has',
+      `number of webhook endpoints, ${max}; delete one first`,
+    ),
+  webhookEndpointFromConfig: (id: string) =>
+    make(
+      400,
+      'webhook_endpoint_from_config',
+      'Set by WEBHOOK_URL',
+      `The webhook endpoint ${id} comes from WEBHOOK_URL; it is removed by restarting without that setting.`,
+    ),
+  webhookMessageNotFound: (id: string) =>
+    make(404, 'resource_not_found', 'not found', `No webhook message was found with id ${id.slice(0, 100)}.`),
   serviceUnavailable: () =>
     make(503, 'service_unavailable', 'Service unavailable', 'The service is temporarily unavailable; retry later.'),
   internal: () =>

@@ -60,6 +60,12 @@ export function ksuid(nowMs: number): string {
 
 export const invitationId = (nowMs: number): string => `inv_${ksuid(nowMs)}`;
 export const userId = (nowMs: number): string => `user_${ksuid(nowMs)}`;
+export const instanceId = (nowMs: number): string => `ins_${ksuid(nowMs)}`;
+export const endpointId = (nowMs: number): string => `ep_${ksuid(nowMs)}`;
+/** A webhook message, and its svix-id on every attempt. */
+export const messageId = (nowMs: number): string => `msg_${ksuid(nowMs)}`;
+/** An email address of a user (Clerk's `idn_` ids). */
+export const identificationId = (nowMs: number): string => `idn_${ksuid(nowMs)}`;
 export const emailId = (nowMs: number): string => `ema_${ksuid(nowMs)}`;
 
 /** 32 lowercase hex characters: the request id, echoed as clerk_trace_id. */

@@ -12,6 +12,8 @@ const defaults = {
   allowedHosts: [],
   journalSize: 1000,
   rateLimit: 'off',
+  webhookUrl: undefined,
+  webhookSecret: undefined,
 };
 
 /** The ConfigError loadConfig throws, which must be one line naming the setting. */
@@ -47,6 +49,8 @@ t.test('every variable is read', async (t) => {
       ALLOWED_HOSTS: 'clerk, Mock.Internal.,,::1',
       JOURNAL_SIZE: '0',
       RATE_LIMIT: 'dev',
+      WEBHOOK_URL: 'http://app:3000/api/webhooks',
+      WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
     }),
     {
       port: 0,
@@ -59,6 +63,8 @@ t.test('every variable is read', async (t) => {
       allowedHosts: ['clerk', 'mock.internal', '[::1]'],
       journalSize: 0,
       rateLimit: 'dev',
+      webhookUrl: 'http://app:3000/api/webhooks',
+      webhookSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
     },
   );
   t.equal(loadConfig({ PORT: '65535' }).port, 65535);
@@ -191,3 +197,24 @@ t.test(
     t.equal(failure(t, {}, ['--rate-limit', 'Dev']), '--rate-limit: must be off, dev, prod (got "Dev")');
   },
 );
+
+t.test('WEBHOOK_URL is an http(s) URL without credentials, WEBHOOK_SECRET a whsec_ secret that needs it', async (t) => {
+  t.equal(
+    loadConfig({}, ['--webhook-url', 'https://app.example.com/hooks']).webhookUrl,
+    'https://app.example.com/hooks',
+  );
+  for (const bad of ['ftp://x/y', 'app:3000', 'http://u:p@app/hooks'])
+    t.equal(
+      failure(t, { WEBHOOK_URL: bad }),
+      `WEBHOOK_URL: must be an absolute http(s) URL without a user or password (got ${JSON.stringify(bad)})`,
+    );
+  for (const bad of ['sk_test_x', 'whsec_short', `whsec_${Buffer.alloc(80).toString('base64')}`])
+    t.equal(
+      failure(t, { WEBHOOK_URL: 'http://app/hooks' }, ['--webhook-secret', bad]),
+      `--webhook-secret: must be whsec_ followed by the standard base64 of 24 to 75 bytes (got ${JSON.stringify(bad.slice(0, 80))})`,
+    );
+  t.equal(
+    failure(t, { WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }),
+    'WEBHOOK_SECRET is the secret of WEBHOOK_URL: set WEBHOOK_URL too',
+  );
+});

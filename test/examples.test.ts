@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import t from 'tap';
 import { startEmulator } from '../src/index.js';
-import { cleanEnv } from './built-cli.js';
+import { cleanEnv, closedPort } from './built-cli.js';
 
 // The examples import 'clerk-invitations-mock' itself, which resolves to this package's dist.
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -86,3 +86,55 @@ t.test(
     });
   },
 );
+
+t.test(
+  'the compose app receives user.created, verified by the Next-style handler with its signing secret',
+  async (t) => {
+    const port = await closedPort();
+    const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    const emulator = await startEmulator({
+      webhookUrl: `http://127.0.0.1:${port}/api/webhooks`,
+      webhookSecret: secret,
+    });
+    t.teardown(() => emulator.close());
+    const { stdout } = await run(process.execPath, ['examples/compose-app/invite.mjs'], {
+      cwd: ROOT,
+      env: cleanEnv({
+        CLERK_API_URL: emulator.url,
+        CLERK_SECRET_KEY: emulator.secretKey,
+        CLERK_WEBHOOK_SIGNING_SECRET: secret,
+        PORT: String(port),
+      }),
+    });
+    const lines = stdout.trim().split('\n');
+    t.match(lines[0], /^create: 200 inv_\w{27} guest-\d+@example\.com$/);
+    t.equal(lines[2], 'link clicked: 200');
+    const email = /guest-\d+@example\.com/.exec(lines[0]!)![0];
+    t.match(
+      lines[3],
+      new RegExp(`^webhook: email\\.created ${email} http://localhost:\\d+/v1/tickets/accept\\?ticket=\\S+$`),
+    );
+    t.match(lines[4], new RegExp(`^webhook: user\\.created user_\\w{27} ${email} \\{"plan":"pro"\\}$`));
+    t.equal(lines.length, 5);
+  },
+);
+
+t.test('the Next-style handler refuses a delivery signed with another secret', async (t) => {
+  const route = '../examples/webhooks-route.mjs';
+  const { POST, received } = (await import(route)) as {
+    POST: (r: Request) => Promise<Response>;
+    received: string[];
+  };
+  const saved = process.env['CLERK_WEBHOOK_SIGNING_SECRET'];
+  process.env['CLERK_WEBHOOK_SIGNING_SECRET'] = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+  t.teardown(() => {
+    if (saved === undefined) delete process.env['CLERK_WEBHOOK_SIGNING_SECRET'];
+    else process.env['CLERK_WEBHOOK_SIGNING_SECRET'] = saved;
+  });
+  const { sign } = await import('../src/emulator/webhooks-signing.js');
+  const body = '{"type":"user.created","data":{}}';
+  const headers = sign(`whsec_${Buffer.alloc(24, 9).toString('base64')}`, 'msg_x', Date.now(), body);
+  const res = await POST(new Request('http://app/api/webhooks', { method: 'POST', headers: { ...headers }, body }));
+  t.equal(res.status, 400);
+  t.equal(received.at(-1), 'refused: @clerk/backend: Unable to verify incoming webhook: No matching signature found');
+});

@@ -264,7 +264,15 @@ t.test("reset removes the instance's faults, not another's", async (t) => {
   await post(app, { status: 500 });
   await post(app, { status: 500 }, OTHER_KEY);
   const r = await call(app, { method: 'POST', url: '/_emulator/reset' });
-  t.same(r.body, { object: 'reset', invitations: 0, users: 0, emails: 0, clock_reset: false });
+  t.same(r.body, {
+    object: 'reset',
+    invitations: 0,
+    users: 0,
+    emails: 0,
+    clock_reset: false,
+    webhook_endpoints: 0,
+    webhook_messages: 0,
+  });
   t.same((await list(app)).body, { data: [], total_count: 0 });
   await invite(app, { email_address: 'ada@example.com' });
   t.equal(((await list(app, OTHER_KEY)).body as { total_count: number }).total_count, 1);

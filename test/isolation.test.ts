@@ -86,7 +86,15 @@ t.test("a second key gets 404 or an empty list for every piece of the first key'
   const reset = await call(app, { method: 'POST', url: '/_emulator/reset', ...other });
   t.same(
     reset.body,
-    { object: 'reset', invitations: 0, users: 0, emails: 0, clock_reset: false },
+    {
+      object: 'reset',
+      invitations: 0,
+      users: 0,
+      emails: 0,
+      clock_reset: false,
+      webhook_endpoints: 0,
+      webhook_messages: 0,
+    },
     'reset removes nothing of the first key',
   );
   const clock = await call(app, {
@@ -246,3 +254,56 @@ t.test("one key's faults never touch another key's requests, list, deletes or re
   );
   t.equal((await call(app, { method: 'GET', url: '/v1/invitations' })).status, 503, 'and still apply to the first key');
 });
+
+t.test(
+  "one key's webhook endpoints and messages are invisible to another key, and its events never reach them",
+  async (t) => {
+    const app = await build(t);
+    await app.webhooks.worker.stop();
+    const ep = (
+      await call(app, {
+        method: 'POST',
+        url: '/_emulator/webhooks/endpoints',
+        payload: { url: 'http://127.0.0.1:9/a' },
+      })
+    ).body as Record<string, any>;
+    await invite(app, { email_address: 'hooked@example.com' });
+    const other = { key: OTHER_KEY };
+    const mine = async () => ({
+      endpoints: (await call(app, { method: 'GET', url: '/_emulator/webhooks/endpoints' })).body,
+      messages: (await call(app, { method: 'GET', url: '/_emulator/webhooks/messages' })).body as Record<string, any>,
+    });
+    const before = await mine();
+    t.equal(before.messages['total_count'], 1);
+    t.same((await call(app, { method: 'GET', url: '/_emulator/webhooks/endpoints', ...other })).body, emptyPage);
+    t.same((await call(app, { method: 'GET', url: '/_emulator/webhooks/messages', ...other })).body, emptyPage);
+    clerkError(
+      t,
+      await call(app, { method: 'DELETE', url: `/_emulator/webhooks/endpoints/${ep['id']}`, ...other }),
+      404,
+      {
+        message: 'not found',
+        long_message: `No webhook endpoint was found with id ${ep['id']}.`,
+        code: 'resource_not_found',
+      },
+    );
+    const msgId = before.messages['data'][0].id;
+    clerkError(
+      t,
+      await call(app, { method: 'POST', url: `/_emulator/webhooks/messages/${msgId}/retry`, ...other }),
+      404,
+      {
+        message: 'not found',
+        long_message: `No webhook message was found with id ${msgId}.`,
+        code: 'resource_not_found',
+      },
+    );
+    const theirs = await invite(app, { email_address: 'unhooked@example.com' }, OTHER_KEY);
+    await call(app, { method: 'POST', url: `/_emulator/invitations/${theirs['id']}/accept`, ...other });
+    t.match((await call(app, { method: 'POST', url: '/_emulator/reset', ...other })).body, {
+      webhook_endpoints: 0,
+      webhook_messages: 0,
+    });
+    t.same(await mine(), before, "the other key's creates, accept and reset queued and removed nothing of this key's");
+  },
+);

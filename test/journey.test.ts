@@ -55,7 +55,15 @@ t.test('two workers run the whole journey side by side without seeing each other
     );
 
     const reset = await api('POST', '/_emulator/reset');
-    t.same(reset.body, { object: 'reset', invitations: 1, users: 2, emails: 1, clock_reset: false });
+    t.same(reset.body, {
+      object: 'reset',
+      invitations: 1,
+      users: 2,
+      emails: 1,
+      clock_reset: false,
+      webhook_endpoints: 0,
+      webhook_messages: 0,
+    });
     t.same((await api('GET', '/v1/invitations')).body, []);
   };
 

@@ -29,7 +29,14 @@ t.test('a fresh database gets every migration and PRAGMA user_version set to the
     all.map((m) => m.version),
   );
   t.equal(db.pragma('user_version', { simple: true }), all.at(-1)!.version);
-  t.same(tables(db), ['instances', 'invitation_counts', 'invitations', 'users']);
+  t.same(tables(db), [
+    'instances',
+    'invitation_counts',
+    'invitations',
+    'users',
+    'webhook_endpoints',
+    'webhook_messages',
+  ]);
 });
 
 t.test('migrating again is a no-op', async (t) => {
@@ -114,7 +121,7 @@ t.test(
   async (t) => {
     const path = join(tempDir(t), 'newer-tables.db');
     const db = new Database(path);
-    db.exec('CREATE TABLE webhook_messages (id TEXT)');
+    db.exec('CREATE TABLE dashboard_sessions (id TEXT)');
     db.pragma('user_version = 999');
     db.close();
     const latest = readMigrations().at(-1)!.version;
@@ -204,7 +211,14 @@ t.test(
 
     const app = await buildApp(defaultConfig({ databasePath: path }));
     t.teardown(() => app.close());
-    t.same(tables(app.db), ['instances', 'invitation_counts', 'invitations', 'users']);
+    t.same(tables(app.db), [
+      'instances',
+      'invitation_counts',
+      'invitations',
+      'users',
+      'webhook_endpoints',
+      'webhook_messages',
+    ]);
     t.same(
       app.db.prepare('SELECT instance_id, status, n, changes FROM invitation_counts ORDER BY 1, 2').all(),
       listVersion,
@@ -250,3 +264,31 @@ t.test(
     );
   },
 );
+
+t.test('migration 005 gives every existing instance its own stable ins_ id and no endpoints', async (t) => {
+  const path = join(tempDir(t), 'v4.db');
+  const old = new Database(path);
+  migrate(
+    old,
+    readMigrations().filter((m) => m.version <= 4),
+  );
+  old
+    .prepare('INSERT INTO instances (id, key_digest, created_at) VALUES (1, ?, 0), (2, ?, 0)')
+    .run(digestKey(KEY), digestKey(OTHER_KEY));
+  old.close();
+  const app = await buildApp(defaultConfig({ databasePath: path }));
+  t.teardown(() => app.close());
+  const rows = app.db.prepare('SELECT id, public_id, webhook_endpoints FROM instances ORDER BY id').all() as {
+    public_id: string;
+  }[];
+  t.match(rows, [
+    { id: 1, public_id: /^ins_[0-9a-f]{27}$/, webhook_endpoints: 0 },
+    { id: 2, public_id: /^ins_[0-9a-f]{27}$/, webhook_endpoints: 0 },
+  ]);
+  t.not(rows[0]!.public_id, rows[1]!.public_id);
+  const fresh = app.instances.resolve(digestKey('sk_test_new_one'), Date.now());
+  t.match(fresh.publicId, /^ins_[0-9A-Za-z]{27}$/, 'a new instance gets a KSUID');
+  await call(app, { method: 'POST', url: '/_emulator/webhooks/endpoints', payload: { url: 'http://127.0.0.1:9/' } });
+  await call(app, { method: 'POST', url: '/_emulator/webhooks/endpoints', payload: { url: 'http://127.0.0.1:9/' } });
+  t.equal(app.instances.byId(1)!.webhookEndpoints, 2, 'the count kept by the triggers');
+});

@@ -13,7 +13,15 @@ t.test('reset empties only the calling instance and returns the counts', async (
     {
       status: 200,
       type: 'application/json',
-      body: { object: 'reset', invitations: 2, users: 0, emails: 1, clock_reset: false },
+      body: {
+        object: 'reset',
+        invitations: 2,
+        users: 0,
+        emails: 1,
+        clock_reset: false,
+        webhook_endpoints: 0,
+        webhook_messages: 0,
+      },
     },
   );
 
@@ -43,7 +51,15 @@ t.test(
       await call(app, { method: 'POST', url: '/_emulator/clock', payload: { advance_ms: 3_600_000 }, ...k });
     }
     const r = await call(app, { method: 'POST', url: '/_emulator/reset' });
-    t.same(r.body, { object: 'reset', invitations: 1, users: 2, emails: 1, clock_reset: true });
+    t.same(r.body, {
+      object: 'reset',
+      invitations: 1,
+      users: 2,
+      emails: 1,
+      clock_reset: true,
+      webhook_endpoints: 0,
+      webhook_messages: 0,
+    });
 
     t.same((await call(app, { method: 'GET', url: '/_emulator/users' })).body, { data: [], total_count: 0 });
     t.same((await call(app, { method: 'GET', url: '/_emulator/emails' })).body, { data: [], total_count: 0 });
@@ -66,7 +82,15 @@ t.test(
     );
 
     const again = await call(app, { method: 'POST', url: '/_emulator/reset' });
-    t.same(again.body, { object: 'reset', invitations: 0, users: 0, emails: 0, clock_reset: false });
+    t.same(again.body, {
+      object: 'reset',
+      invitations: 0,
+      users: 0,
+      emails: 0,
+      clock_reset: false,
+      webhook_endpoints: 0,
+      webhook_messages: 0,
+    });
   },
 );
 

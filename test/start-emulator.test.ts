@@ -21,7 +21,15 @@ t.test('startEmulator serves @clerk/backend on a free port with a fresh key', as
   const listed = await clerk.invitations.getInvitationList();
   t.same({ ids: listed.data.map((i) => i.id), total: listed.totalCount }, { ids: [created.id], total: 1 });
 
-  t.same(await emulator.reset(), { object: 'reset', invitations: 1, users: 0, emails: 1, clock_reset: false });
+  t.same(await emulator.reset(), {
+    object: 'reset',
+    invitations: 1,
+    users: 0,
+    emails: 1,
+    clock_reset: false,
+    webhook_endpoints: 0,
+    webhook_messages: 0,
+  });
   t.same((await clerk.invitations.getInvitationList()).totalCount, 0, 'reset emptied the instance');
 });
 

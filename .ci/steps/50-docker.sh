@@ -114,7 +114,8 @@ else
 fi
 # The example takes its key from an env file the user makes; CI makes a throwaway one.
 if [ ! -e examples/clerk.env ]; then
-  printf 'CLERK_SECRET_KEYS=sk_test_ci\nCLERK_SECRET_KEY=sk_test_ci\n' >examples/clerk.env
+  printf 'CLERK_SECRET_KEYS=sk_test_ci\nCLERK_SECRET_KEY=sk_test_ci\nWEBHOOK_SECRET=%s\nCLERK_WEBHOOK_SIGNING_SECRET=%s\n' \
+    whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw >examples/clerk.env
   made_env=1
 fi
 "${compose[@]}" -f examples/docker-compose.yml config -q

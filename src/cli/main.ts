@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import closeWithGrace from 'close-with-grace';
 import { ConfigError, loadConfig, parseCliArgs, SETTINGS, settingSource } from '../config.js';
 import { DatabaseOpenError } from '../db/open-error.js';
+import type { Endpoint } from '../emulator/webhooks-endpoints.js';
+import { loggedUrl } from '../emulator/webhooks-worker.js';
 import { startServer } from '../server.js';
 import { capYoungGeneration } from './young-generation.js';
 
@@ -23,6 +25,15 @@ function help(): string {
     '',
     'Flags win over environment variables. healthcheck exits 0 when the configured server answers /_emulator/health.',
   ].join('\n');
+}
+
+/** WEBHOOK_URL's endpoint and the secret the app verifies with: printed, since a generated one is known nowhere else. */
+function webhookLines(endpoint: Endpoint | undefined): string[] {
+  if (!endpoint) return [];
+  return [
+    `  webhooks: ${loggedUrl(endpoint.url)} (email.created, user.created)`,
+    `  verify them with: CLERK_WEBHOOK_SIGNING_SECRET=${endpoint.secret}`,
+  ];
 }
 
 async function healthcheck(port: number, host: string): Promise<number> {
@@ -65,6 +76,7 @@ async function main(argv: string[]): Promise<number> {
       `  ui:    ${server.url}/_emulator/ui`,
       // Clerk's JS SDKs add /v1 themselves; the Go, Python and Ruby SDKs take the whole API URL.
       `  point your app at it: CLERK_API_URL=${server.url} (a client that takes the full API URL: ${server.url}/v1)`,
+      ...webhookLines(app.webhooks.fromConfig),
     ].join('\n'),
   );
   closeWithGrace({ delay: 5000 }, async ({ err, signal }) => {

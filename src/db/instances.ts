@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { Instance } from '../clock.js';
+import { instanceId } from '../ids.js';
 import { CommitWatch } from './commit-watch.js';
 import type { DB } from './open.js';
 
@@ -13,9 +14,13 @@ export const digestKey = (key: string): Buffer => createHash('sha256').update(ke
  */
 export interface InstanceState extends Instance {
   listVersion: number;
+  /** The `ins_` id its webhook events carry. */
+  publicId: string;
+  /** How many webhook endpoints it has (kept by migration 005's triggers). */
+  webhookEndpoints: number;
 }
 
-const COLUMNS = `id, clock_offset_ms AS clockOffsetMs,
+const COLUMNS = `id, clock_offset_ms AS clockOffsetMs, public_id AS publicId, webhook_endpoints AS webhookEndpoints,
   (SELECT total(changes) FROM invitation_counts WHERE instance_id = instances.id) AS listVersion`;
 
 /** How many instances byId keeps between commits; past it, the map starts again. */
@@ -35,7 +40,7 @@ export class InstanceStore {
     this.find = db.prepare(`SELECT ${COLUMNS} FROM instances WHERE key_digest = ?`);
     this.findById = db.prepare(`SELECT ${COLUMNS} FROM instances WHERE id = ?`);
     this.create = db.prepare(
-      'INSERT INTO instances (key_digest, created_at) VALUES (?, ?) ON CONFLICT (key_digest) DO NOTHING',
+      'INSERT INTO instances (key_digest, created_at, public_id) VALUES (?, ?, ?) ON CONFLICT (key_digest) DO NOTHING',
     );
     this.setOffset = db.prepare('UPDATE instances SET clock_offset_ms = ? WHERE id = ?');
     this.watch = new CommitWatch(db);
@@ -44,7 +49,7 @@ export class InstanceStore {
   resolve(digest: Buffer, now: number): InstanceState {
     const found = this.find.get(digest) as InstanceState | undefined;
     if (found) return found;
-    this.create.run(digest, now);
+    this.create.run(digest, now, instanceId(now));
     return this.find.get(digest) as InstanceState;
   }
 

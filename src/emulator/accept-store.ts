@@ -6,6 +6,7 @@ import { errors } from '../errors.js';
 import { effectiveStatus } from '../invitations/model.js';
 import { type InvitationRow, rowSelect } from '../invitations/table.js';
 import type { UserStore } from './users-store.js';
+import type { Webhooks } from './webhooks.js';
 
 /** Why an invitation is not accepted; 'unanswerable': the link's answer for it cannot be built (a bad stored redirect_url). */
 export type Refusal = 'unknown' | 'revoked' | 'accepted' | 'expired' | 'unanswerable';
@@ -36,6 +37,7 @@ export class AcceptStore {
   constructor(
     private readonly db: DB,
     private readonly users: UserStore,
+    private readonly webhooks: Webhooks,
   ) {
     const from = 'FROM invitations i JOIN instances n ON n.id = i.instance_id';
     this.byTicket = db.prepare(`SELECT ${COLUMNS} ${from} WHERE i.ticket = ?`);
@@ -98,8 +100,10 @@ export class AcceptStore {
     if (this.markAccepted.run(now, instanceId, row.id).changes === 0) return { ok: false, reason: 'accepted', row };
     // An existing user with this email is kept as it is: the invitation is accepted, no second account appears.
     const userCreated = !this.users.findByEmail(instanceId, row.email_address);
-    if (userCreated)
-      this.users.insert(instanceId, row.email_address, JSON.parse(row.public_metadata) as Record<string, unknown>, now);
+    if (userCreated) {
+      const metadata = JSON.parse(row.public_metadata) as Record<string, unknown>;
+      this.webhooks.userCreated(instanceId, this.users.insert(instanceId, row.email_address, metadata, now), now);
+    }
     return { ok: true, row: { ...row, status: 'accepted', updated_at: now }, now, userCreated, answer };
   }
 }

@@ -44,6 +44,8 @@ const clockRoutes: FastifyPluginAsyncZod = async (app) => {
       offset = request.instance.clockOffsetMs + advance;
     }
     app.instances.setClockOffset(request.instance.id, offset);
+    // Retries due by the instance clock run now, not at the worker's next poll.
+    app.webhooks.worker.wake();
     return clock(offset, real);
   });
 };

@@ -1,19 +1,31 @@
 import type { Statement } from 'better-sqlite3';
 import type { DB } from '../db/open.js';
 import { immediateWriter } from '../db/transactions.js';
+import { EndpointStore } from './webhooks-endpoints.js';
+import { MessageStore } from './webhooks-messages.js';
 
 export interface ResetCounts {
   invitations: number;
   users: number;
   emails: number;
   clock_reset: boolean;
+  webhook_endpoints: number;
+  webhook_messages: number;
 }
 
-/** Empties one instance (invitations, users, outbox, clock offset) in one transaction; others untouched. */
+/**
+ * Empties one instance (invitations, users, outbox, clock offset, webhook endpoints and messages; WEBHOOK_URL's
+ * endpoint stays) in one transaction; others untouched.
+ */
 export class ResetStore {
   private readonly statements: Record<'invitations' | 'users' | 'emails' | 'clock', Statement>;
 
+  private readonly endpoints: EndpointStore;
+  private readonly messages: MessageStore;
+
   constructor(private readonly db: DB) {
+    this.endpoints = new EndpointStore(db);
+    this.messages = new MessageStore(db);
     this.statements = {
       // The outbox is the invitations sent (their email_id): counted before they go.
       emails: db.prepare('SELECT count(*) FROM invitations WHERE instance_id = ? AND email_id IS NOT NULL').pluck(),
@@ -31,6 +43,8 @@ export class ResetStore {
         users: this.statements.users.run(instanceId).changes,
         emails,
         clock_reset: this.statements.clock.run(instanceId).changes > 0,
+        webhook_endpoints: this.endpoints.clear(instanceId),
+        webhook_messages: this.messages.clear(instanceId),
       };
     });
   }

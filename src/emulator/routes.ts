@@ -13,12 +13,13 @@ import ticketPage from './ticket-page.js';
 import uiRoutes from './ui-routes.js';
 import usersRoutes from './users-routes.js';
 import { UserStore } from './users-store.js';
+import webhooksRoutes from './webhooks-routes.js';
 
 /** The emulator's own control surface, under /_emulator, its dashboard, and the invitation link's page. */
 const emulatorRoutes: FastifyPluginAsyncZod = async (app) => {
   const resets = new ResetStore(app.db);
   const users = new UserStore(app.db);
-  const accepts = new AcceptStore(app.db, users);
+  const accepts = new AcceptStore(app.db, users, app.webhooks);
 
   app.get('/_emulator/health', { config: { public: true } }, async () => ({ status: 'ok' }));
   app.post('/_emulator/reset', async (request) => {
@@ -39,6 +40,7 @@ const emulatorRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(faultsRoutes);
   await app.register(invitationsRoutes);
   await app.register(uiRoutes);
+  await app.register(webhooksRoutes);
 };
 
 export default emulatorRoutes;

@@ -8,6 +8,8 @@ import faults from '../emulator/faults-hooks.js';
 import journalHooks from '../emulator/journal-hooks.js';
 import { JournalStore } from '../emulator/journal-store.js';
 import emulatorRoutes from '../emulator/routes.js';
+import { Webhooks } from '../emulator/webhooks.js';
+import { newSecret } from '../emulator/webhooks-signing.js';
 import { traceId } from '../ids.js';
 import invitationRoutes from '../invitations/routes.js';
 import { InvitationStore } from '../invitations/store.js';
@@ -53,11 +55,21 @@ export async function buildApp(config: Config, options: FastifyHttpOptions<Serve
   app.decorate('invitations', new InvitationStore(db));
   app.decorate('publicUrl', config.publicUrl ?? `http://localhost:${config.port}`);
   app.decorate('journal', new JournalStore(config.journalSize));
+  const webhooks = new Webhooks(
+    db,
+    { url: config.webhookUrl, secret: config.webhookSecret ?? newSecret() },
+    () => app.publicUrl,
+    app.log,
+  );
+  app.decorate('webhooks', webhooks);
   app.decorateRequest('instance', null as unknown as InstanceState);
   app.decorateRequest('rateLimited', false);
   app.decorateRequest('faultId', null);
   app.decorateRequest('bodyText', null);
   app.decorateRequest('sentPayload', null);
+  webhooks.worker.start();
+  // Before the database closes: what is in flight is given back to the queue, for the next start.
+  app.addHook('preClose', () => webhooks.worker.stop());
   app.addHook('onClose', async () => {
     instances.close();
     const failed = closeDatabase(db);

@@ -6,6 +6,7 @@ import type { DB } from '../db/open.js';
 import type { FaultStore } from '../emulator/faults-store.js';
 import type { JournalStore } from '../emulator/journal-store.js';
 import type { RateLimits } from '../emulator/rate-limits-store.js';
+import type { Webhooks } from '../emulator/webhooks.js';
 import type { InvitationStore } from '../invitations/store.js';
 import type { KnownPath } from './replies.js';
 
@@ -23,6 +24,8 @@ declare module 'fastify' {
     rateLimits: RateLimits;
     /** Each instance's injected faults (/_emulator/faults), in memory. */
     faults: FaultStore;
+    /** Webhook endpoints, messages and their sender (contract §11). */
+    webhooks: Webhooks;
     /** Base of invitation links; set from the listening address when PUBLIC_URL is not configured. */
     publicUrl: string;
     /** The methods a raw path is served with and whether it needs no key; no methods for an unknown path (replies.ts). */

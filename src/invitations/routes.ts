@@ -7,7 +7,7 @@ import { bulkBody, createBody, invitationParams, listQuery } from './schemas.js'
 
 /** Clerk's five invitation routes, mounted under /v1. */
 const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { invitations } = app;
+  const { invitations, webhooks } = app;
   const lists = new ListReader(app.db);
   // Writes are group-committed: those of one event-loop turn share a transaction (see batchWriter).
   const write = batchWriter(app.db);
@@ -15,13 +15,21 @@ const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
   // Responses are sent as invitationJson's text: the same bytes as serializing toInvitation's object.
   app.post('/invitations', { schema: { body: createBody } }, async (request, reply) => {
     const now = instanceNow(request.instance);
-    const row = await write(() => invitations.create(request.instance.id, now, request.body));
+    const row = await write(() => {
+      const created = invitations.create(request.instance.id, now, request.body);
+      webhooks.emailsCreated(request.instance, [created], now);
+      return created;
+    });
     return reply.type('application/json').send(invitationJson(row, now, app.publicUrl));
   });
 
   app.post('/invitations/bulk', { schema: { body: bulkBody } }, async (request, reply) => {
     const now = instanceNow(request.instance);
-    const rows = await write(() => invitations.createBulk(request.instance.id, now, request.body));
+    const rows = await write(() => {
+      const created = invitations.createBulk(request.instance.id, now, request.body);
+      webhooks.emailsCreated(request.instance, created, now);
+      return created;
+    });
     return reply
       .type('application/json')
       .send(`[${rows.map((row) => invitationJson(row, now, app.publicUrl)).join(',')}]`);

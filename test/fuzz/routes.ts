@@ -6,6 +6,7 @@ import { faultRoutes } from './faults.js';
 import type { Fixture } from './fixtures.js';
 import type { FuzzRequest, RouteSpec } from './harness.js';
 import * as shapes from './shapes.js';
+import { webhookRoutes } from './webhooks.js';
 
 const withQuery = (path: string, q: string) => (q === '' ? path : `${path}?${q}`);
 /** Query strings are rare on body routes and common on list routes. */
@@ -218,6 +219,7 @@ export function emulatorRoutes(f: Fixture): RouteSpec<unknown>[] {
       memory,
     },
     ...faultRoutes(f),
+    ...webhookRoutes(f),
   ] as RouteSpec<unknown>[];
 }
 

@@ -63,6 +63,8 @@ export const reset = z.strictObject({
   users: z.number().int().nonnegative(),
   emails: z.number().int().nonnegative(),
   clock_reset: z.boolean(),
+  webhook_endpoints: z.number().int().nonnegative(),
+  webhook_messages: z.number().int().nonnegative(),
 });
 
 export const acceptedInvitation = invitation.refine((i) => i.status === 'accepted', 'an accepted invitation says so');
@@ -158,3 +160,37 @@ export const faultDeleted = z.strictObject({
   id: z.string().regex(/^flt_[0-9A-Za-z]{27}$/),
   deleted: z.literal(true),
 });
+
+const eventType = z.enum(['email.created', 'user.created']);
+export const webhookEndpoint = z.strictObject({
+  object: z.literal('webhook_endpoint'),
+  id: z.string().regex(/^ep_[0-9A-Za-z]{27}$/),
+  url: z.string().regex(/^https?:\/\//),
+  events: z.array(eventType).min(1),
+  secret: z.string().regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/),
+  created_at: ms,
+});
+export const webhookEndpointList = page(webhookEndpoint);
+export const webhookEndpointDeleted = z.strictObject({
+  object: z.literal('webhook_endpoint'),
+  id: z.string().regex(/^ep_[0-9A-Za-z]{27}$/),
+  deleted: z.literal(true),
+});
+export const webhookMessage = z.strictObject({
+  object: z.literal('webhook_message'),
+  id: z.string().regex(/^msg_[0-9A-Za-z]{27}$/),
+  type: eventType,
+  endpoint_id: z.string(),
+  status: z.enum(['pending', 'delivered', 'failed']),
+  attempts: z.array(
+    z.strictObject({
+      at: ms,
+      status_code: z.number().int().nullable(),
+      error: z.string().nullable(),
+      duration_ms: z.number().int().min(0),
+    }),
+  ),
+  next_attempt_at: z.number().int().nullable(),
+  payload: z.looseObject({ object: z.literal('event'), type: eventType, data: z.record(z.string(), z.unknown()) }),
+});
+export const webhookMessageList = page(webhookMessage);
