@@ -109,18 +109,18 @@ t.test('with WEBHOOK_URL the banner names it and the secret the app verifies wit
     'http://app:3000/api/webhooks?ticket=x',
   ]);
   t.teardown(() => void cli.child.kill('SIGKILL'));
-  t.same(cli.banner.slice(6, 7), [
+  t.same(cli.banner.slice(7, 8), [
     '  webhooks: http://app:3000/api/webhooks?ticket=[redacted] (email.created, user.created)',
   ]);
-  t.match(cli.banner[7], /^ {2}verify them with: CLERK_WEBHOOK_SIGNING_SECRET=whsec_[A-Za-z0-9+/]{32}$/);
-  t.equal(cli.banner.length, 8);
+  t.match(cli.banner[8], /^ {2}verify them with: CLERK_WEBHOOK_SIGNING_SECRET=whsec_[A-Za-z0-9+/]{32}$/);
+  t.equal(cli.banner.length, 9);
   const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
   const given = await startCli(['--port', '0', '--log-level', 'warn'], {
     WEBHOOK_URL: 'http://app:3000/api/webhooks',
     WEBHOOK_SECRET: secret,
   });
   t.teardown(() => void given.child.kill('SIGKILL'));
-  t.equal(given.banner[7], `  verify them with: CLERK_WEBHOOK_SIGNING_SECRET=${secret}`);
+  t.equal(given.banner[8], `  verify them with: CLERK_WEBHOOK_SIGNING_SECRET=${secret}`);
 });
 
 t.test('open mode is the default and says which keys it takes', async (t) => {
