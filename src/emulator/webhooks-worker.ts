@@ -138,8 +138,10 @@ export class WebhookWorker {
       error = describe(err, this.timeoutMs);
     }
     const duration = Math.round(performance.now() - started);
-    const attempt = { at: realNow() + m.clock_offset_ms, status_code: statusCode, error, duration_ms: duration };
-    const status = this.messages.finish(m, attempt, realNow());
+    // One reading of the clock: the next attempt is due exactly one scheduled wait after this one's `at`.
+    const ended = realNow();
+    const attempt = { at: ended + m.clock_offset_ms, status_code: statusCode, error, duration_ms: duration };
+    const status = this.messages.finish(m, attempt, ended);
     this.recorded++;
     this.log.info(
       {
