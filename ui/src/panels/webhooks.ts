@@ -68,7 +68,7 @@ function endpointsTable(endpoints: Endpoint[], ctx: Ctx): Node {
       'No endpoint: add one to receive email.created and user.created events, signed as Clerk signs them.',
     );
   const rows = endpoints.map((ep): Child[] => [
-    [h('span', { class: 'email' }, ep.url), h('br'), h('code', { class: 'id' }, ep.id)],
+    [h('span', { class: 'url' }, ep.url), h('br'), h('code', { class: 'id' }, ep.id)],
     ep.events.join(', '),
     copyable(ep.secret, ep.url),
     when(ep.created_at),
@@ -160,7 +160,7 @@ export default definePanel<Data>({
     const urls = new Map(endpoints.data.map((ep) => [ep.id, ep.url]));
     const rows = messages.data.map((m): Child[] => [
       [h('span', {}, m.type), h('br'), h('code', { class: 'id' }, m.id)],
-      h('span', { class: 'email' }, urls.get(m.endpoint_id) ?? `${m.endpoint_id} (deleted)`),
+      h('span', { class: 'url' }, urls.get(m.endpoint_id) ?? `${m.endpoint_id} (deleted)`),
       h('span', { class: `badge ${m.status}` }, m.status),
       lastAttempt(m),
       m.next_attempt_at === null ? '—' : when(m.next_attempt_at),
