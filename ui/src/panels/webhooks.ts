@@ -50,10 +50,11 @@ function copyable(text: string, label: string): Child {
   const copy = button(
     'Copy',
     () => {
-      navigator.clipboard?.writeText(text).then(
-        () => (copy.textContent = 'Copied'),
-        () => getSelection()?.selectAllChildren(code),
-      );
+      // No clipboard outside a secure context (a LAN address over http): the secret is selected to copy by hand.
+      const select = () => getSelection()?.selectAllChildren(code);
+      const written = navigator.clipboard?.writeText(text);
+      if (written) written.then(() => (copy.textContent = 'Copied'), select);
+      else select();
     },
     { 'aria-label': `Copy the signing secret of ${label}` },
   );
