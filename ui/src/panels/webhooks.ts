@@ -32,7 +32,8 @@ const SHOWN = 20;
 const view = { status: '' };
 /**
  * WEBHOOK_URL's endpoint is listed like the others; only its DELETE tells it apart (webhook_endpoint_from_config),
- * so its id (the same in every instance) is kept here once refused, and its row then says where it comes from instead of offering Delete.
+ * so its id (the same in every instance) is kept here once refused, and its row then says where it comes from
+ * instead of offering Delete.
  */
 const fromConfig = new Set<string>();
 /** The messages' status filter: made once and placed in each drawing, so its value and focus survive a redraw. */
