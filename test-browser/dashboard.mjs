@@ -1,10 +1,14 @@
 // The dashboard (/_emulator/ui) in a real browser (Debian's chromium, driven by playwright-core), as a person
 // uses it: a wrong key shows Clerk's message; invitations made through @clerk/backend appear; a click on an
 // outbox link accepts one; the clock moves past expiry; delete and reset ask first; reset leaves the empty
-// state. Along the way: nothing is fetched from another origin, no script or CSP error, the key is in no URL
-// and no cookie, and polling adds nothing to the instance's request journal. Writes screenshots of the main
-// views (light, dark, 360 px wide) to docs/screenshots/. Run after `npm run build`: node test-browser/dashboard.mjs
+// state. Webhooks: an endpoint added from its panel receives an invitation's email.created; a message the
+// receiver answers 500 shows pending with that code, and Retry delivers it; WEBHOOK_URL's endpoint says why
+// it cannot be deleted. Along the way: nothing is fetched from another origin, no script or CSP error, the
+// key is in no URL and no cookie, and polling adds nothing to the instance's request journal. Writes
+// screenshots of the main views (light, dark, 360 px wide, the webhooks panel) to docs/screenshots/.
+// Run after `npm run build`: node test-browser/dashboard.mjs
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +22,25 @@ const SHOTS = process.env.DASHBOARD_SCREENSHOTS ?? fileURLToPath(new URL('../doc
 const KEY = 'sk_test_dashboard_journey';
 const EMAILS = ['ada@example.com', 'grace@example.com', 'linus@example.com'];
 
-const server = await startServer(defaultConfig({ port: 0, logLevel: 'warn' }));
+// The app's webhook receiver on a loopback port: it records each delivery (path and svix-id) and answers 204,
+// or 500 to every attempt of one message while `failing` names it (`failNext` picks the next message to arrive).
+const receiver = { deliveries: [], failNext: false, failing: undefined };
+const hooks = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    const id = req.headers['svix-id'];
+    receiver.deliveries.push({ path: req.url, id });
+    if (receiver.failNext && req.url === '/hook') {
+      receiver.failNext = false;
+      receiver.failing = id;
+    }
+    res.writeHead(receiver.failing === id ? 500 : 204).end();
+  });
+});
+await new Promise((resolve) => hooks.listen(0, '127.0.0.1', resolve));
+const hooksUrl = `http://127.0.0.1:${hooks.address().port}`;
+
+const server = await startServer(defaultConfig({ port: 0, logLevel: 'warn', webhookUrl: `${hooksUrl}/from-config` }));
 const clerk = createClerkClient({ secretKey: KEY, apiUrl: server.url });
 const journal = async () => {
   const res = await fetch(`${server.url}/_emulator/requests?limit=500`, {
@@ -153,6 +175,51 @@ try {
   await expectText(page.locator('#faults'), 'No faults', 'the faults after delete all');
   await page.getByLabel('Profile').selectOption('off');
 
+  step('a webhook endpoint added from the panel receives an invitation’s email.created');
+  const webhooks = page.locator('#webhooks');
+  const endpointRow = (url) => webhooks.locator('tbody tr', { hasText: url });
+  await expectText(endpointRow(`${hooksUrl}/from-config`), 'whsec_', 'WEBHOOK_URL’s endpoint and its secret');
+  await page.getByLabel('URL').fill(`${hooksUrl}/hook`);
+  await page.getByLabel('Events').selectOption('email.created');
+  await page.getByLabel('URL').press('Enter');
+  await expectText(endpointRow(`${hooksUrl}/hook`), 'email.created', 'the new endpoint');
+  await expectText(endpointRow(`${hooksUrl}/hook`), 'whsec_', 'the new endpoint’s secret');
+  await clerk.invitations.createInvitation({ emailAddress: 'hook@example.com' });
+  const messageRow = (text) => webhooks.locator('tbody tr', { hasText: text });
+  await expectText(messageRow(`${hooksUrl}/hook`), 'delivered', 'the delivered message');
+  await expectText(messageRow(`${hooksUrl}/hook`), '1, last: 204', 'the delivered message’s attempt');
+
+  step('a message the receiver refuses shows its status code; Retry delivers it once the receiver is fixed');
+  receiver.failNext = true;
+  await clerk.invitations.createInvitation({ emailAddress: 'hook-500@example.com' });
+  await page.getByLabel('Message status').selectOption('pending');
+  await expectText(messageRow('last: 500'), 'pending', 'the refused message');
+  const refused = receiver.failing;
+  if (!refused?.startsWith('msg_')) problems.push(`the refused delivery had svix-id ${refused}`);
+  // Its second attempt (5 s later) is refused too; the next is 5 min away, so only Retry delivers it now.
+  await expectText(messageRow(refused), '2, last: 500', 'the refused message’s second attempt');
+  await page.locator('#status:empty').waitFor({ state: 'attached', timeout: 15_000 });
+  await webhooks.screenshot({ path: join(SHOTS, 'dashboard-webhooks.png') });
+  receiver.failing = undefined;
+  await page.getByRole('button', { name: `Retry the email.created message ${refused}` }).click();
+  await expectText(webhooks, 'No message matches', 'the pending filter after the retry');
+  await page.getByLabel('Message status').selectOption('');
+  await expectText(messageRow(refused), 'delivered', 'the retried message');
+  const attempts = receiver.deliveries.filter((d) => d.id === refused).length;
+  if (attempts !== 3) problems.push(`the refused message reached the receiver ${attempts} time(s), not 3`);
+
+  step('WEBHOOK_URL’s endpoint says why it stays; another endpoint is deleted after a confirmation');
+  await page.getByRole('button', { name: `Delete the webhook endpoint ${hooksUrl}/from-config` }).click();
+  await expectText(page.locator('#status'), 'comes from WEBHOOK_URL', 'the refused delete');
+  await expectText(endpointRow(`${hooksUrl}/from-config`), 'Set by WEBHOOK_URL', 'WEBHOOK_URL’s endpoint');
+  await page.getByRole('button', { name: `Delete the webhook endpoint ${hooksUrl}/hook` }).click();
+  await webhooks
+    .locator('tbody tr', { hasText: `${hooksUrl}/hook` })
+    .first()
+    .waitFor({ state: 'detached' });
+  if (!dialogs.some((m) => m.startsWith(`Delete the webhook endpoint ${hooksUrl}/hook?`)))
+    problems.push('no confirmation before deleting an endpoint');
+
   step('at 360 px wide');
   await page.setViewportSize({ width: 360, height: 780 });
   await shoot('dashboard-360.png', false);
@@ -163,7 +230,11 @@ try {
   step('reset asks first, then the empty state is back');
   await page.getByRole('button', { name: 'Reset instance…' }).click();
   await expectText(page.locator('#invitations'), 'No invitations yet', 'the empty state after reset');
-  await expectText(page.locator('#status'), 'Reset: removed 2 invitations, 1 user and 2 emails.', 'the reset message');
+  await expectText(
+    page.locator('#status'),
+    'Reset: removed 4 invitations, 1 user, 4 emails, 0 webhook endpoints and 8 webhook messages.',
+    'the reset message',
+  );
   if (!dialogs.some((m) => m.startsWith('Reset this instance?'))) problems.push('no confirmation before reset');
 
   step('the key stays in the tab: no cookie, and a reload keeps the instance open');
@@ -175,6 +246,7 @@ try {
 } finally {
   await context?.close();
   await server.close();
+  hooks.close();
   rmSync(userDataDir, { recursive: true, force: true });
 }
 

@@ -168,15 +168,27 @@ $('forget').addEventListener('click', close);
 $('reset').addEventListener('click', () => {
   if (
     !confirm(
-      'Reset this instance? Its invitations, users, outbox, faults and journal are deleted and its clock returns to real time.',
+      "Reset this instance? Its invitations, users, outbox, webhook endpoints and messages (not WEBHOOK_URL's endpoint), faults and journal are deleted and its clock returns to real time.",
     )
   )
     return;
   void ctx.act(
     (r) => {
-      const c = r as { invitations: number; users: number; emails: number };
+      const c = r as {
+        invitations: number;
+        users: number;
+        emails: number;
+        webhook_endpoints: number;
+        webhook_messages: number;
+      };
       const n = (count: number, one: string) => `${count} ${one}${count === 1 ? '' : 's'}`;
-      return `Reset: removed ${n(c.invitations, 'invitation')}, ${n(c.users, 'user')} and ${n(c.emails, 'email')}.`;
+      const removed = [
+        n(c.invitations, 'invitation'),
+        n(c.users, 'user'),
+        n(c.emails, 'email'),
+        n(c.webhook_endpoints, 'webhook endpoint'),
+      ];
+      return `Reset: removed ${removed.join(', ')} and ${n(c.webhook_messages, 'webhook message')}.`;
     },
     () => call('POST', '/_emulator/reset'),
   );

@@ -6,6 +6,7 @@ import journal from './journal.js';
 import outbox from './outbox.js';
 import rateLimits from './rate-limits.js';
 import users from './users.js';
+import webhooks from './webhooks.js';
 
-/** The page's panels, in page order. A control feature's panel is one module here (webhooks: panels/webhooks.ts). */
-export const PANELS: Panel[] = [invitations, outbox, users, clock, rateLimits, faults, journal];
+/** The page's panels, in page order. A control feature's panel is one module here. */
+export const PANELS: Panel[] = [invitations, outbox, users, clock, rateLimits, faults, webhooks, journal];
