@@ -72,7 +72,7 @@ async function pending(url: string, key: string): Promise<number> {
 }
 
 /**
- * Waits (up to `ms`: a killed run's claims are free again after their 20 s lease) until every acknowledged
+ * Waits (up to `ms`: a killed run's claims are free again after their 30 s lease) until every acknowledged
  * email has come and no message of any key is pending (those of requests killed before their answer too).
  */
 export async function waitForHooks(

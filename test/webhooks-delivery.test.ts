@@ -385,6 +385,90 @@ t.test('a message whose endpoint was deleted fails without an attempt on the wir
   t.equal(hook.deliveries.length, 1);
 });
 
+t.test('deleting an endpoint fails its pending message at once, not at its next scheduled attempt', async (t) => {
+  const { app, hook, ep } = await setup(t, [500]);
+  await invite(app, { email_address: 'gone-now@example.com' });
+  await hook.waitFor(1);
+  const [pending] = await attempted(app, 1);
+  t.equal(pending!['next_attempt_at'] - pending!['attempts'][0].at, 5000);
+  await call(app, { method: 'DELETE', url: `/_emulator/webhooks/endpoints/${ep.id}` });
+  // Well before the 5 s retry, and with the clock untouched.
+  const [failed] = await until(app, 'failed', 1, 1500);
+  t.same(failed!['attempts'][1], {
+    at: failed!['attempts'][1].at,
+    status_code: null,
+    error: 'endpoint deleted',
+    duration_ms: 0,
+  });
+  t.equal(failed!['next_attempt_at'], null);
+  t.equal(hook.deliveries.length, 1);
+});
+
+t.test('a retry asked for while an attempt is in flight stands when that attempt ends', async (t) => {
+  const { app, hook } = await setup(t, ['hang', 204]);
+  app.webhooks.worker.timeoutMs = 300;
+  await invite(app, { email_address: 'inflight@example.com' });
+  await hook.waitFor(1);
+  const [msg] = await messages(app);
+  const retried = await call(app, { method: 'POST', url: `/_emulator/webhooks/messages/${msg!['id']}/retry` });
+  t.equal(retried.status, 200);
+  // The hanging attempt times out after the retry was asked for; the retry is sent anyway, not in 5 s.
+  const [, second] = await hook.waitFor(2, 2000);
+  t.equal(second!.headers['svix-id'], msg!['id']);
+  // The retry is delivered; the hanging attempt, timed out later, is appended to the log and changes nothing.
+  const [delivered] = await attempted(app, 2);
+  t.equal(delivered!['status'], 'delivered');
+  t.equal(delivered!['next_attempt_at'], null);
+  t.same(
+    delivered!['attempts'].map((a: Record<string, unknown>) => [a['status_code'], a['error']]).sort(),
+    [
+      [204, null],
+      [null, 'timed out after 300 ms'],
+    ].sort(),
+  );
+});
+
+t.test('an attempt recorded after its lease was taken over is logged but decides nothing', async (t) => {
+  const app = await build(t);
+  const { messages: store } = app.webhooks;
+  const real = Date.now();
+  app.db.prepare('INSERT INTO instances (key_digest, created_at, public_id) VALUES (?, ?, ?)').run('d', real, 'ins_x');
+  const instance = app.db.prepare("SELECT id FROM instances WHERE public_id = 'ins_x'").pluck().get() as number;
+  store.enqueue(instance, ['ep_a'], 'email.created', '{}', real, real);
+  const [first] = store.claim(real, 1);
+  // The lease runs out (a slow record), and another claim takes the message and delivers it.
+  const [second] = store.claim(real + 31_000, 1);
+  t.ok(first && second);
+  const attempt = (status_code: number | null) => ({ at: real, status_code, error: null, duration_ms: 1 });
+  t.equal(store.finish(second!, attempt(204), real + 31_001), 'delivered');
+  t.equal(store.finish(first!, attempt(500), real + 31_002), undefined);
+  const [msg] = store.list(instance, 0, { limit: 10, offset: 0 }).data;
+  t.equal(msg!.status, 'delivered');
+  t.same(
+    msg!.attempts.map((a) => a.status_code),
+    [204, 500],
+  );
+});
+
+t.test('an attempt that cannot be recorded is logged, and the sender goes on', async (t) => {
+  const { app, logs } = await buildLogged(t);
+  const hook = await receiver(t);
+  await endpoint(app, { url: hook.url });
+  const finish = app.webhooks.messages.finish.bind(app.webhooks.messages);
+  let refusals = 1;
+  app.webhooks.messages.finish = (...args) => {
+    if (refusals-- > 0) throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    return finish(...args);
+  };
+  await invite(app, { email_address: 'busy@example.com' });
+  await invite(app, { email_address: 'after@example.com' });
+  await hook.waitFor(2);
+  await until(app, 'delivered', 1);
+  const warned = logs.lines.filter((l) => l['msg'] === 'webhook attempt not recorded');
+  t.equal(warned.length, 1);
+  t.match(warned[0], { level: 40, webhook: { message_id: MSG_ID }, err: { message: 'database is locked' } });
+});
+
 t.test("an instance's events never reach another instance's endpoints", async (t) => {
   const { app, hook } = await setup(t);
   const other = await receiver(t);

@@ -10,8 +10,11 @@ import { messageId } from '../ids.js';
  */
 export const RETRY_DELAYS_MS = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
 
-/** How long a claimed attempt is another process's to send: past the 15 s timeout, with room to record it. */
-export const LEASE_MS = 20_000;
+/**
+ * How long a claimed attempt is its process's alone: well past the 15 s timeout plus a 5 s wait for the write
+ * lock to record it. A record made after its lease ended is kept as an attempt but decides nothing.
+ */
+export const LEASE_MS = 30_000;
 
 /** Delivered and failed messages kept in all instances together (the oldest go first); pending ones are never dropped. */
 export const MAX_FINISHED = 100_000;
@@ -44,6 +47,8 @@ export interface Claimed {
   payload: string;
   attempts: string;
   clock_offset_ms: number;
+  /** The lease this process holds (real ms): its record of the attempt counts only while the lease is still this. */
+  lease_until: number;
 }
 
 interface Row {
@@ -75,6 +80,8 @@ export class MessageStore {
   private readonly due: Statement;
   private readonly lease: Statement;
   private readonly finishStmt: Statement;
+  private readonly appendAttempt: Statement;
+  private readonly failPending: Statement;
   private readonly release: Statement;
   private readonly page: Statement;
   private readonly pageCount: Statement;
@@ -93,7 +100,15 @@ export class MessageStore {
       FROM webhook_messages m JOIN instances i ON i.id = m.instance_id WHERE ${DUE} ORDER BY m.seq LIMIT @limit`);
     this.lease = db.prepare('UPDATE webhook_messages SET lease_until = ? WHERE id = ?');
     this.finishStmt = db.prepare(
-      'UPDATE webhook_messages SET status = ?, attempts = ?, due_real = ?, due_clock = ?, lease_until = NULL WHERE id = ?',
+      `UPDATE webhook_messages SET status = ?, attempts = ?, due_real = ?, due_clock = ?, lease_until = NULL
+       WHERE id = ? AND lease_until = ?`,
+    );
+    this.appendAttempt = db.prepare(
+      `UPDATE webhook_messages SET attempts = json_insert(attempts, '$[#]', json(?)) WHERE id = ?`,
+    );
+    this.failPending = db.prepare(
+      `UPDATE webhook_messages SET due_real = ?, due_clock = NULL
+       WHERE instance_id = ? AND endpoint_id = ? AND status = 'pending'`,
     );
     this.release = db.prepare('UPDATE webhook_messages SET lease_until = NULL WHERE id = ?');
     const where = `instance_id = @instance AND (@type IS NULL OR type = @type) AND (@status IS NULL OR status = @status)`;
@@ -101,8 +116,10 @@ export class MessageStore {
       `SELECT ${COLUMNS} FROM webhook_messages WHERE ${where} ORDER BY seq DESC LIMIT @limit OFFSET @offset`,
     );
     this.pageCount = db.prepare(`SELECT count(*) FROM webhook_messages WHERE ${where}`).pluck();
+    // Clearing the lease makes an attempt in flight lose its say: the retry asked for stands.
     this.again = db.prepare(
-      `UPDATE webhook_messages SET status = 'pending', due_real = ?, due_clock = NULL WHERE instance_id = ? AND id = ?`,
+      `UPDATE webhook_messages SET status = 'pending', due_real = ?, due_clock = NULL, lease_until = NULL
+       WHERE instance_id = ? AND id = ?`,
     );
     this.one = db.prepare(`SELECT ${COLUMNS} FROM webhook_messages WHERE instance_id = ? AND id = ?`);
     this.dropOld = db.prepare(`DELETE FROM webhook_messages WHERE status <> 'pending'
@@ -122,25 +139,37 @@ export class MessageStore {
   /** Takes up to `limit` due messages for this process, atomically: no other process gets them until the lease ends. */
   claim(real: number, limit: number): Claimed[] {
     return immediateWriter(this.db)(() => {
-      const rows = this.due.all({ real, limit }) as Claimed[];
-      for (const r of rows) this.lease.run(real + LEASE_MS, r.id);
-      return rows;
+      const rows = this.due.all({ real, limit }) as Omit<Claimed, 'lease_until'>[];
+      const lease = real + LEASE_MS;
+      for (const r of rows) this.lease.run(lease, r.id);
+      return rows.map((r) => ({ ...r, lease_until: lease }));
     });
   }
 
   /**
    * Records an attempt: delivered on a 2xx, else due again after the schedule's next wait, or failed (at once
-   * when `last`, e.g. its endpoint was deleted).
+   * when `last`, e.g. its endpoint was deleted). When the lease is no longer this claim's (a retry was asked for
+   * meanwhile, or the lease ran out and another process took the message), the attempt is only appended to the
+   * log and the message is left as the newer owner set it: undefined is returned then.
    */
-  finish(m: Claimed, attempt: Attempt, real: number, last = false): MessageStatus {
+  finish(m: Claimed, attempt: Attempt, real: number, last = false): MessageStatus | undefined {
     const attempts = [...(JSON.parse(m.attempts) as Attempt[]), attempt];
     const ok = attempt.status_code !== null && attempt.status_code >= 200 && attempt.status_code < 300;
     const wait = last ? undefined : RETRY_DELAYS_MS[attempts.length - 1];
     const status: MessageStatus = ok ? 'delivered' : wait === undefined ? 'failed' : 'pending';
     const dueReal = status === 'pending' ? real + (wait as number) : null;
     const dueClock = status === 'pending' ? real + m.clock_offset_ms + (wait as number) : null;
-    this.finishStmt.run(status, JSON.stringify(attempts), dueReal, dueClock, m.id);
-    return status;
+    return immediateWriter(this.db)(() => {
+      if (this.finishStmt.run(status, JSON.stringify(attempts), dueReal, dueClock, m.id, m.lease_until).changes > 0)
+        return status;
+      this.appendAttempt.run(JSON.stringify(attempt), m.id);
+      return undefined;
+    });
+  }
+
+  /** An endpoint was deleted: its pending messages are due now, so the sender fails them at once. */
+  endpointDeleted(instanceId: number, endpointId: string, real: number): void {
+    this.failPending.run(real, instanceId, endpointId);
   }
 
   /** Gives a claimed message back unsent (the server is stopping): due at once for the next process. */

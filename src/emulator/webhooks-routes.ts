@@ -20,7 +20,7 @@ const webhooksRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete('/_emulator/webhooks/endpoints/:endpoint_id', { schema: { params: endpointParams } }, async (request) => {
     const id = request.params.endpoint_id;
     if (webhooks.fromConfig?.id === id) throw errors.webhookEndpointFromConfig(id);
-    if (!webhooks.endpoints.delete(request.instance.id, id)) throw errors.webhookEndpointNotFound(id);
+    if (!webhooks.deleteEndpoint(request.instance.id, id)) throw errors.webhookEndpointNotFound(id);
     return { object: 'webhook_endpoint', id, deleted: true };
   });
 

@@ -91,10 +91,16 @@ export class WebhookWorker {
       }
       if (room > 0 && this.messages.someDue(real)) {
         for (const m of this.messages.claim(real, room)) {
-          const sending = this.deliver(m).finally(() => {
-            this.running.delete(sending);
-            this.wake();
-          });
+          // A failure to record the attempt (the write lock held past busy_timeout by another process) leaves the
+          // message to its lease, which then ends: it is sent again, never lost, and nothing is left unhandled.
+          const sending = this.deliver(m)
+            .catch((err: unknown) =>
+              this.log.warn({ err, webhook: { message_id: m.id } }, 'webhook attempt not recorded'),
+            )
+            .finally(() => {
+              this.running.delete(sending);
+              this.wake();
+            });
           this.running.add(sending);
         }
       }

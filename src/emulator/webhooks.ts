@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { realNow } from '../clock.js';
 import type { InstanceState } from '../db/instances.js';
 import type { DB } from '../db/open.js';
+import { immediateWriter } from '../db/transactions.js';
 import { ticketUrl } from '../invitations/model.js';
 import { EMAIL_SELECT, type EmailRow, type InvitationRow } from '../invitations/table.js';
 import type { UserRow } from './users-store.js';
@@ -33,7 +34,7 @@ export class Webhooks {
   private readonly publicIdOf: Statement;
 
   constructor(
-    db: DB,
+    private readonly db: DB,
     settings: WebhookSettings,
     private readonly baseUrl: () => string,
     log: FastifyBaseLogger,
@@ -49,6 +50,20 @@ export class Webhooks {
   /** An endpoint of the instance, WEBHOOK_URL's included. */
   endpoint(instanceId: number, id: string): Endpoint | undefined {
     return this.fromConfig?.id === id ? this.fromConfig : this.endpoints.get(instanceId, id);
+  }
+
+  /**
+   * Removes one of the instance's own endpoints and, in the same transaction, makes its pending messages due now,
+   * so the sender fails them at once ("endpoint deleted") instead of at their next scheduled attempt.
+   */
+  deleteEndpoint(instanceId: number, id: string): boolean {
+    const deleted = immediateWriter(this.db)(() => {
+      if (!this.endpoints.delete(instanceId, id)) return false;
+      this.messages.endpointDeleted(instanceId, id, realNow());
+      return true;
+    });
+    if (deleted) this.worker.wake();
+    return deleted;
   }
 
   /** Every endpoint of the instance, WEBHOOK_URL's first. */
