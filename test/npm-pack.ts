@@ -8,7 +8,11 @@ export const run = promisify(execFile);
 
 /** npm without the npm_* variables of the `npm`/`npx` that runs us, which would steer the inner npm. */
 export function npmEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(cleanEnv()).filter(([k]) => !/^npm_/i.test(k)));
+  // npm_config_nodedir stays: it names the headers of the Node running this (node-release.sh sets it), and without
+  // it a native addon may be built for whatever Node the machine's npmrc names, which this Node cannot load.
+  return Object.fromEntries(
+    Object.entries(cleanEnv()).filter(([k]) => !/^npm_/i.test(k) || /^npm_config_nodedir$/i.test(k)),
+  );
 }
 
 /**
