@@ -1,6 +1,8 @@
 import t, { type Test } from 'tap';
 import { openDatabase } from '../src/db/open.js';
 import { ResetStore } from '../src/emulator/reset-store.js';
+import { EndpointStore } from '../src/emulator/webhooks-endpoints.js';
+import { MessageStore } from '../src/emulator/webhooks-messages.js';
 import { ListReader } from '../src/invitations/list/reader.js';
 import { STATUSES, type Status } from '../src/invitations/model.js';
 import type { CreateInput } from '../src/invitations/schemas.js';
@@ -111,7 +113,7 @@ t.test('bulk creates, deletes and a reset keep the counts exact', async (t) => {
   );
   store.delete(1, rows[1]!.id);
   checkAll(t, reader, 1, [T0, T0 + 3 * DAY]);
-  new ResetStore(db).reset(1);
+  new ResetStore(db, { endpoints: new EndpointStore(db), messages: new MessageStore(db) }).reset(1);
   checkAll(t, reader, 1, [T0]);
   t.same(db.prepare('SELECT status, n FROM invitation_counts WHERE instance_id = 1 AND n <> 0').all(), []);
 });

@@ -5,7 +5,7 @@ import closeWithGrace from 'close-with-grace';
 import { ConfigError, loadConfig, parseCliArgs, SETTINGS, settingSource } from '../config.js';
 import { DatabaseOpenError } from '../db/open-error.js';
 import type { Endpoint } from '../emulator/webhooks-endpoints.js';
-import { loggedUrl } from '../emulator/webhooks-worker.js';
+import { redactTicket } from '../http/logging.js';
 import { startServer } from '../server.js';
 import { capYoungGeneration } from './young-generation.js';
 
@@ -31,7 +31,7 @@ function help(): string {
 function webhookLines(endpoint: Endpoint | undefined): string[] {
   if (!endpoint) return [];
   return [
-    `  webhooks: ${loggedUrl(endpoint.url)} (email.created, user.created)`,
+    `  webhooks: ${redactTicket(endpoint.url)} (email.created, user.created)`,
     `  verify them with: CLERK_WEBHOOK_SIGNING_SECRET=${endpoint.secret}`,
   ];
 }

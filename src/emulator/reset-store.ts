@@ -1,8 +1,8 @@
 import type { Statement } from 'better-sqlite3';
 import type { DB } from '../db/open.js';
 import { immediateWriter } from '../db/transactions.js';
-import { EndpointStore } from './webhooks-endpoints.js';
-import { MessageStore } from './webhooks-messages.js';
+import type { EndpointStore } from './webhooks-endpoints.js';
+import type { MessageStore } from './webhooks-messages.js';
 
 export interface ResetCounts {
   invitations: number;
@@ -20,12 +20,11 @@ export interface ResetCounts {
 export class ResetStore {
   private readonly statements: Record<'invitations' | 'users' | 'emails' | 'clock', Statement>;
 
-  private readonly endpoints: EndpointStore;
-  private readonly messages: MessageStore;
-
-  constructor(private readonly db: DB) {
-    this.endpoints = new EndpointStore(db);
-    this.messages = new MessageStore(db);
+  /** The webhook stores of the app (Webhooks), whose statements are prepared once. */
+  constructor(
+    private readonly db: DB,
+    private readonly webhooks: { endpoints: EndpointStore; messages: MessageStore },
+  ) {
     this.statements = {
       // The outbox is the invitations sent (their email_id): counted before they go.
       emails: db.prepare('SELECT count(*) FROM invitations WHERE instance_id = ? AND email_id IS NOT NULL').pluck(),
@@ -43,8 +42,8 @@ export class ResetStore {
         users: this.statements.users.run(instanceId).changes,
         emails,
         clock_reset: this.statements.clock.run(instanceId).changes > 0,
-        webhook_endpoints: this.endpoints.clear(instanceId),
-        webhook_messages: this.messages.clear(instanceId),
+        webhook_endpoints: this.webhooks.endpoints.clear(instanceId),
+        webhook_messages: this.webhooks.messages.clear(instanceId),
       };
     });
   }

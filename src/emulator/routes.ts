@@ -17,7 +17,7 @@ import webhooksRoutes from './webhooks-routes.js';
 
 /** The emulator's own control surface, under /_emulator, its dashboard, and the invitation link's page. */
 const emulatorRoutes: FastifyPluginAsyncZod = async (app) => {
-  const resets = new ResetStore(app.db);
+  const resets = new ResetStore(app.db, app.webhooks);
   const users = new UserStore(app.db);
   const accepts = new AcceptStore(app.db, users, app.webhooks);
 

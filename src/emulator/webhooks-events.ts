@@ -1,5 +1,6 @@
 // The events' JSON as Clerk sends it (its webhook spec: WebhookEventPayload, EmailEventPayload, User).
 import { identificationId } from '../ids.js';
+import { escapeHtml } from './pages.js';
 import type { EventType } from './webhooks-endpoints.js';
 
 /** What an invitation email says; the link is the invitation's own. */
@@ -17,8 +18,6 @@ export interface UserFacts {
   created_at: number;
   updated_at: number;
 }
-
-const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The app name and host an email names: the emulator, at its public URL. */
 function app(baseUrl: string): { name: string; domain_name: string; url: string } {

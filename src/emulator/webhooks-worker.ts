@@ -15,14 +15,6 @@ export const POLL_MS = 1_000;
 /** Attempts recorded between two prunes of the delivery log (MessageStore.prune). */
 export const PRUNE_EVERY = 1_000;
 
-/** The URL as logged: no user or password, no ticket. */
-export function loggedUrl(url: string): string {
-  const u = new URL(url);
-  u.username = '';
-  u.password = '';
-  return redactTicket(u.href);
-}
-
 /** Why an attempt got no status: a timeout, the connection's error code (ECONNREFUSED…), or the error's message. */
 function describe(err: unknown, timeoutMs: number): string {
   const e = err as { name?: string; message?: string; cause?: { code?: unknown; message?: unknown } };
@@ -154,7 +146,7 @@ export class WebhookWorker {
         webhook: {
           message_id: m.id,
           endpoint_id: endpoint.id,
-          url: loggedUrl(endpoint.url),
+          url: redactTicket(endpoint.url),
           status_code: statusCode,
           error,
           duration_ms: duration,
