@@ -43,3 +43,39 @@ export const latestProfile = (dir: string): string | undefined =>
     .sort()
     .map((f) => join(dir, f))
     .at(-1);
+
+/** Inclusive time per function (self time plus every callee's, each function counted once per stack), largest first. */
+export function inclusive(file: string, top = 40): Hotspot[] {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: (ProfileNode & { children?: number[] })[] };
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const name = (n: ProfileNode): string => {
+    const { functionName, url, lineNumber } = n.callFrame;
+    const where = url
+      ? `${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${lineNumber + 1}`
+      : '';
+    return `${functionName || '(anonymous)'}\t${where}`;
+  };
+  const total = new Map<string, number>();
+  let all = 0;
+  for (const n of profile.nodes) {
+    const hits = n.hitCount ?? 0;
+    if (hits === 0) continue;
+    all += hits;
+    const seen = new Set<string>();
+    for (let id: number | undefined = n.id; id !== undefined; id = parent.get(id)) {
+      const key = name(byId.get(id)!);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      total.set(key, (total.get(key) ?? 0) + hits);
+    }
+  }
+  return [...total.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([key, hits]) => {
+      const [fn = '', where = ''] = key.split('\t');
+      return { percent: Math.round((hits / all) * 1000) / 10, fn, where };
+    });
+}
