@@ -2,6 +2,7 @@
 // the package's cold import and first startEmulator(), reset() of 100 invitations, one awaited create.
 // Alone: npm run build && node --import tsx bench/per-test.ts [--smoke]
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
@@ -196,6 +197,7 @@ async function creates(emulator: Emulator, rounds: number, perBlock: number): Pr
 
 /** The three per-test costs; `smoke` takes fewer samples of each. */
 export async function perTest(smoke = false): Promise<PerTestResult> {
+  if (!existsSync(PACKAGE)) throw new Error('dist/index.js is missing: run `npm run build` (npm run bench does)');
   const start = await starts(smoke ? 3 : 15);
   const { startEmulator } = (await import(PACKAGE)) as typeof import('../src/index.js');
   const emulator = await startEmulator();
