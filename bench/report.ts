@@ -1,4 +1,5 @@
 import type { LoadResult } from './load.js';
+import type { PerTestResult } from './per-test.js';
 
 export interface OpResult extends LoadResult {
   name: string;
@@ -40,6 +41,8 @@ export interface BenchResult {
   /** Round trips of a 1 MiB body of nested `[` and of a flat 1 MiB JSON string, both refused with 400. */
   oneMiBRefusalMs?: Record<'deep' | 'flat', { median: number; samples: number[] }>;
   configs: ConfigResult[];
+  /** What a test pays: cold import and first start, reset(), one awaited create, beside bare Fastify. */
+  perTest?: PerTestResult;
   targets: Target[];
 }
 
@@ -83,6 +86,44 @@ export function targets(r: Omit<BenchResult, 'targets'>, main: string, million: 
       actual: alone ? `${round(alone.p99, 1)} ms` : 'not run',
       met: !!alone && alone.p99 <= 20,
     },
+    ...(r.perTest ? perTestTargets(r.perTest) : []),
+  ];
+}
+
+export function perTestTargets(p: PerTestResult): Target[] {
+  const { start, reset, create } = p;
+  return [
+    {
+      what: `import + first startEmulator() / bare Fastify import + listen (median of ${start.emulator.samples.length} cold processes each)`,
+      goal: '≤ 1.5',
+      actual: `${start.ratio.toFixed(2)} (${round(start.emulator.median.totalMs)} / ${round(start.fastify.median.totalMs)} ms)`,
+      met: start.ratio <= 1.5,
+    },
+    {
+      what: `reset() of ${reset.invitations} invitations (median of ${reset.samples})`,
+      goal: '≤ 1 ms',
+      actual: `${reset.medianMs.toFixed(2)} ms`,
+      met: reset.medianMs <= 1,
+    },
+    {
+      what: `one awaited create / bare Fastify POST (median of ${create.rounds.length} × ${create.perBlock} each)`,
+      goal: '≤ 1.5',
+      actual: `${create.ratio.toFixed(2)} (${create.emulatorMs.toFixed(2)} / ${create.fastifyMs.toFixed(2)} ms)`,
+      met: create.ratio <= 1.5,
+    },
+  ];
+}
+
+/** The per-test figures behind the targets, one line each. */
+export function perTestLines(p: PerTestResult): string[] {
+  const ms = (n: number) => `${round(n)} ms`;
+  const start = (name: string, s: PerTestResult['start']['emulator']) =>
+    `per test, cold ${name}: import ${ms(s.median.importMs)} + start ${ms(s.median.startMs)} = ${ms(s.median.totalMs)} (medians; from spawn: ready ${ms(s.median.readyWallMs)}, exited ${ms(s.median.exitWallMs)}); totals ${s.samples.map((x) => round(x.totalMs)).join(', ')}`;
+  return [
+    start('emulator', p.start.emulator),
+    start('bare Fastify', p.start.fastify),
+    `per test, reset() of ${p.reset.invitations} invitations: median ${p.reset.medianMs.toFixed(3)} ms, p90 ${p.reset.p90Ms.toFixed(3)} ms`,
+    `per test, one awaited create, rounds' medians (emulator / bare Fastify ms): ${p.create.rounds.map((x) => `${x.emulatorMs.toFixed(3)} / ${x.fastifyMs.toFixed(3)}`).join('; ')}`,
   ];
 }
 
@@ -140,6 +181,7 @@ export function table(r: BenchResult): string {
           `1 MiB body refused with 400, round trip: nested [ median ${r.oneMiBRefusalMs.deep.median.toFixed(1)} ms, flat string median ${r.oneMiBRefusalMs.flat.median.toFixed(1)} ms`,
         ]
       : []),
+    ...(r.perTest ? perTestLines(r.perTest) : []),
     ...configs,
   ].join('\n');
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fillDatabase, fillThroughApi } from './fill.js';
 import { type LoadOptions, load, type Operation, pickDriver } from './load.js';
+import { perTest } from './per-test.js';
 import { hotspots, latestProfile } from './profile.js';
 import { type BenchResult, type ConfigResult, table, targets } from './report.js';
 import { ROOT, type Server, startBaseline, startEmulator } from './servers.js';
@@ -300,6 +301,7 @@ console.error(`bench: ${driver}, ${seconds} s per operation, ${plans.map((p) => 
 try {
   const samples = await coldStarts(smoke ? 3 : 7);
   const oneMiBRefusalMs = await oneMiBRefusals(smoke ? 10 : 30);
+  const perTestResult = await perTest(smoke);
   const configs: ConfigResult[] = [];
   for (const p of plans) configs.push(await runConfig(p));
   const partial = {
@@ -319,6 +321,7 @@ try {
     coldStartMs: { median: median(samples), samples },
     oneMiBRefusalMs,
     configs,
+    perTest: perTestResult,
   };
   const result: BenchResult = {
     ...partial,

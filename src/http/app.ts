@@ -16,12 +16,12 @@ import { InvitationStore } from '../invitations/store.js';
 import { loadSeed } from '../seed/load.js';
 import auth, { createAdmission } from './auth.js';
 import body from './body.js';
+import { compilersFactory } from './compilers.js';
 import docs from './docs.js';
 import { LIMITS } from './limits.js';
 import { loggerOptions, OneLinePerRequest } from './logging.js';
 import rateLimit from './rate-limit.js';
 import replies, { clientErrorHandler, frameworkErrors } from './replies.js';
-import { clerkValidatorCompiler } from './validation.js';
 import './decorations.js';
 
 export type App = FastifyInstance;
@@ -46,6 +46,7 @@ export async function buildApp(config: Config, options: FastifyHttpOptions<Serve
     frameworkErrors: frameworkErrors(admit),
     // Requests already on a keep-alive connection while stopping are served, not given Fastify's non-Clerk 503.
     return503OnClosing: false,
+    schemaController: { compilersFactory },
     ...rest,
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -82,7 +83,6 @@ export async function buildApp(config: Config, options: FastifyHttpOptions<Serve
   });
   if (seeded) app.log.info({ seed_file: config.seedFile, ...seeded }, 'seed loaded');
 
-  app.setValidatorCompiler(clerkValidatorCompiler);
   // Error and 404 handlers and root hooks before the routes, or those routes keep Fastify's defaults.
   await app.register(replies);
   await app.register(body);
