@@ -1,5 +1,6 @@
 import type { LoadResult } from './load.js';
 import type { PerTestResult } from './per-test.js';
+import { FARM_KEYS, type TenantsResult } from './tenants.js';
 
 export interface OpResult extends LoadResult {
   name: string;
@@ -43,6 +44,7 @@ export interface BenchResult {
   configs: ConfigResult[];
   /** What a test pays: cold import and first start, reset(), one awaited create, beside bare Fastify. */
   perTest?: PerTestResult;
+  tenants?: TenantsResult;
   targets: Target[];
 }
 
@@ -87,6 +89,48 @@ export function targets(r: Omit<BenchResult, 'targets'>, main: string, million: 
       met: !!alone && alone.p99 <= 20,
     },
     ...(r.perTest ? perTestTargets(r.perTest) : []),
+    ...(r.tenants ? tenantsTargets(r.tenants) : []),
+  ];
+}
+
+/** Many tenants: the first pass's ratios to one key, and the RSS after each pass. */
+export function tenantsTargets(t: TenantsResult): Target[] {
+  const first = t.passes[0];
+  const ratio = (op: 'list' | 'create', over: 'farm' | 'all', goal: number): Target => {
+    const r = first?.[op][over === 'farm' ? 'farmRatio' : 'allRatio'];
+    return {
+      what: `${op} over ${over === 'farm' ? FARM_KEYS : t.keys} keys / over one key (tenants)`,
+      goal: `≥ ${goal}`,
+      actual: r === undefined ? 'not run' : r.toFixed(2),
+      met: r !== undefined && r >= goal,
+    };
+  };
+  const [one = Infinity, two = Infinity] = t.rssMiB.passes;
+  return [
+    ratio('list', 'farm', 0.9),
+    ratio('create', 'farm', 0.9),
+    ratio('list', 'all', 0.5),
+    ratio('create', 'all', 0.7),
+    { what: 'RSS after the tenants scenario', goal: '≤ 160 MiB', actual: `${round(two)} MiB`, met: two <= 160 },
+    {
+      what: 'RSS after the second tenants pass / after the first',
+      goal: '≤ 1.10',
+      actual: `${(two / one).toFixed(2)} (${round(one)} → ${round(two)} MiB)`,
+      met: two / one <= 1.1,
+    },
+  ];
+}
+
+/** The tenants scenario's figures behind the targets, one line per pass and operation. */
+export function tenantsLines(t: TenantsResult): string[] {
+  return [
+    `tenants: ${t.keys} keys × ${t.perKey} invitations, filled through the API in ${round(t.fillSeconds, 1)} s (${t.fillRequests} requests); RSS filled ${round(t.rssMiB.filled)} MiB, after each pass ${t.rssMiB.passes.map((m) => round(m)).join(', ')} MiB`,
+    ...t.passes.flatMap((p, i) =>
+      (['list', 'create'] as const).map(
+        (op) =>
+          `tenants pass ${i + 1} ${op}: one key ${round(p[op].oneRps)} req/s, ${FARM_KEYS} keys ${round(p[op].farmRps)} (${p[op].farmRatio.toFixed(2)}), ${t.keys} keys ${round(p[op].allRps)} (${p[op].allRatio.toFixed(2)}); rounds ${p[op].rounds.map((r) => `${round(r.one.rps)}/${round(r.farm.rps)}/${round(r.all.rps)}`).join(' · ')}`,
+      ),
+    ),
   ];
 }
 
@@ -182,6 +226,7 @@ export function table(r: BenchResult): string {
         ]
       : []),
     ...(r.perTest ? perTestLines(r.perTest) : []),
+    ...(r.tenants ? tenantsLines(r.tenants) : []),
     ...configs,
   ].join('\n');
 }

@@ -1,6 +1,7 @@
 // npm run bench [-- --smoke] [--out file.json] [--seconds N] [--rounds N] [--driver wrk|autocannon] [--profile]
 //                 [--skip-million] [--only create,list] [--configs file-1x100k]   (a subset, e.g. to profile one operation)
 //                 [--configs file-1x100k,file-1x100k-journal-off]   (the journal's cost: the main configuration with it off)
+//                 [--configs per-test,tenants]   (what a test pays; many tenants: bench/per-test.ts, bench/tenants.ts)
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { perTest } from './per-test.js';
 import { hotspots, latestProfile } from './profile.js';
 import { type BenchResult, type ConfigResult, table, targets } from './report.js';
 import { ROOT, type Server, startBaseline, startEmulator } from './servers.js';
+import { manyTenants } from './tenants.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -292,18 +294,31 @@ const main: Plan = {
 };
 // The main configuration with the request journal off, measured in rounds too: the journal's cost is the ratio of the two.
 const journalOff: Plan = { ...main, name: `${main.name}-journal-off`, flags: ['--journal-size', '0'], profile: false };
-const plans: Plan[] = [main, ...(smoke ? [] : [journalOff, ...more])].filter(
-  (p) => !args.configs || args.configs.split(',').includes(p.name),
-);
+/** A configuration or scenario is run when --configs is not given or names it. */
+const chosen = (name: string): boolean => !args.configs || args.configs.split(',').includes(name);
+const TENANTS = 'tenants';
+const plans: Plan[] = [main, ...(smoke ? [] : [journalOff, ...more])].filter((p) => chosen(p.name));
 
 const loadBefore = loadavg().map((l) => Math.round(l * 100) / 100);
-console.error(`bench: ${driver}, ${seconds} s per operation, ${plans.map((p) => p.name).join(', ')}`);
+console.error(
+  `bench: ${driver}, ${seconds} s per operation, ${[...plans.map((p) => p.name), ...['per-test', TENANTS].filter(chosen)].join(', ')}`,
+);
 try {
   const samples = await coldStarts(smoke ? 3 : 7);
   const oneMiBRefusalMs = await oneMiBRefusals(smoke ? 10 : 30);
-  const perTestResult = await perTest(smoke);
+  const perTestResult = chosen('per-test') ? await perTest(smoke) : undefined;
   const configs: ConfigResult[] = [];
   for (const p of plans) configs.push(await runConfig(p));
+  const tenantsResult = chosen(TENANTS)
+    ? await manyTenants({
+        keys: smoke ? 500 : 10_000,
+        seconds,
+        rounds: smoke ? 1 : 3,
+        driver,
+        connections,
+        tag,
+      })
+    : undefined;
   const partial = {
     date: new Date().toISOString(),
     machine: {
@@ -321,7 +336,8 @@ try {
     coldStartMs: { median: median(samples), samples },
     oneMiBRefusalMs,
     configs,
-    perTest: perTestResult,
+    ...(perTestResult ? { perTest: perTestResult } : {}),
+    ...(tenantsResult ? { tenants: tenantsResult } : {}),
   };
   const result: BenchResult = {
     ...partial,

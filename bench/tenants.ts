@@ -127,6 +127,10 @@ async function spread(server: Server, name: 'list' | 'create', keys: string[], o
       if (round === 1 && pass === 1)
         await load(o.driver, OPS[name](ks), { ...options, seconds: 1, tag: `${options.tag}-warm` });
       measured[set] = await load(o.driver, OPS[name](ks), options);
+      if (measured[set].non2xx > 0 || measured[set].errors > 0)
+        throw new Error(
+          `tenants: ${name} over ${ks.length} key(s) had ${measured[set].non2xx} non-2xx answers and ${measured[set].errors} errors`,
+        );
       console.error(
         `  tenants pass ${pass} ${name} over ${ks.length} key(s), round ${round}: ${Math.round(measured[set].rps)} req/s, p99 ${measured[set].p99.toFixed(2)} ms`,
       );
