@@ -3,6 +3,8 @@ import { openDatabase } from '../src/db/open.js';
 import { ResetStore } from '../src/emulator/reset-store.js';
 import { EndpointStore } from '../src/emulator/webhooks-endpoints.js';
 import { MessageStore } from '../src/emulator/webhooks-messages.js';
+import { ListCounter, MAX_EXPIRED_COUNTS } from '../src/invitations/list/counts.js';
+import { statusFilter } from '../src/invitations/list/queries.js';
 import { ListReader } from '../src/invitations/list/reader.js';
 import { STATUSES, type Status } from '../src/invitations/model.js';
 import type { CreateInput } from '../src/invitations/schemas.js';
@@ -136,4 +138,27 @@ t.test('a substring query is counted over its matches', async (t) => {
   t.equal(page.rows.length, 1);
   t.same(reader.list(1, T0, { ...q, limit: 10 }).total, 2, 'a short page counts itself');
   t.same(reader.list(1, T0, { ...q, offset: 5 }), { rows: [], total: 2 }, 'past the end is still counted');
+});
+
+t.test('expired counts are kept for at most MAX_EXPIRED_COUNTS instances, and stay right past it', async (t) => {
+  const db = openDatabase(':memory:');
+  t.teardown(() => db.close());
+  const instances = MAX_EXPIRED_COUNTS + 5;
+  const store = new InvitationStore(db);
+  const addInstance = db.prepare('INSERT INTO instances (id, key_digest, created_at) VALUES (?, ?, 0)');
+  db.transaction(() => {
+    for (let id = 1; id <= instances; id++) {
+      addInstance.run(id, Buffer.from(String(id)));
+      // One live and, two days on, one expired pending invitation per instance.
+      store.create(id, T0, input(`live${id}@e.com`, 30));
+      store.create(id, T0, input(`soon${id}@e.com`, 1));
+    }
+  })();
+  const counter = new ListCounter(db);
+  const pending = statusFilter(['expired']);
+  let wrong = 0;
+  for (let id = 1; id <= instances; id++) if (counter.total(id, T0 + 2 * DAY, pending) !== 1) wrong++;
+  t.equal(wrong, 0, 'every instance counts its one expired invitation');
+  t.ok(counter.kept <= MAX_EXPIRED_COUNTS, `kept ${counter.kept} of ${instances} instances`);
+  t.ok(counter.kept > 0, 'the newest are kept');
 });

@@ -10,6 +10,9 @@ import type { StatusFilter } from './queries.js';
  * side (bounded by min(live, expired) index entries), and the result is kept per instance until a
  * pending row changes or the clock reaches the next expires_at, so it is usually not counted at all.
  */
+/** How many instances' expired counts are kept; past it, the map starts again. */
+export const MAX_EXPIRED_COUNTS = 10_000;
+
 export class ListCounter {
   private readonly counts: Statement;
   private readonly expiredUpTo: Statement;
@@ -47,6 +50,11 @@ export class ListCounter {
     return f.expiry === 'live' ? total - expired : total - (pending - expired);
   }
 
+  /** Instances whose expired count is kept. */
+  get kept(): number {
+    return this.expiredCounts.size;
+  }
+
   /** The next instance time at which a live pending invitation expires (Infinity when none will). */
   nextExpiry(instanceId: number, now: number): number {
     return (this.nextExpiry_.get(instanceId, now) as number | null) ?? Number.POSITIVE_INFINITY;
@@ -59,6 +67,7 @@ export class ListCounter {
     const upTo = this.expiredUpTo.get(instanceId, now, cap) as number;
     const expired = upTo < cap ? upTo : pending - (this.live.get(instanceId, now) as number);
     const until = this.nextExpiry(instanceId, now);
+    if (this.expiredCounts.size >= MAX_EXPIRED_COUNTS) this.expiredCounts.clear();
     this.expiredCounts.set(instanceId, { version: changes, from: now, until, expired });
     return expired;
   }
