@@ -1,7 +1,7 @@
 import { DAY_MS } from '../src/clock.js';
 import { digestKey } from '../src/db/instances.js';
 import { closeDatabase, openDatabase } from '../src/db/open.js';
-import { INSERT_SQL, type InvitationRow, insertArgs, newRow } from '../src/invitations/table.js';
+import { type InvitationRow, newRow, RowInserter } from '../src/invitations/table.js';
 
 /**
  * One row of a realistic instance: mostly pending, 5% accepted, 5% revoked, 1% expired, created 10 ms
@@ -33,7 +33,7 @@ export function fillDatabase(path: string, keys: string[], rows: number, keepIds
   const ids = new Map<string, string[]>();
   try {
     const instance = db.prepare('INSERT INTO instances (key_digest, created_at) VALUES (?, ?)');
-    const insert = db.prepare(INSERT_SQL);
+    const insert = new RowInserter(db);
     const perKey = Math.ceil(keepIds / keys.length);
     for (const key of keys) {
       const kept: string[] = [];
@@ -41,7 +41,7 @@ export function fillDatabase(path: string, keys: string[], rows: number, keepIds
         const instanceId = Number(instance.run(digestKey(key), now).lastInsertRowid);
         for (let i = 0; i < rows; i++) {
           const row = syntheticRow(i, rows, now);
-          insert.run(insertArgs(instanceId, row));
+          insert.run(instanceId, row);
           if (kept.length < perKey && isLivePending(i)) kept.push(row.id);
         }
       })();

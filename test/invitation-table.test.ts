@@ -2,11 +2,10 @@ import t from 'tap';
 import { openDatabase } from '../src/db/open.js';
 import {
   EMAIL_SELECT,
-  INSERT_SQL,
-  insertArgs,
   newRow,
   ROW_COLUMNS,
   ROW_SELECT,
+  RowInserter,
   rowFromArray,
   rowSelect,
 } from '../src/invitations/table.js';
@@ -34,7 +33,7 @@ t.test('ROW_COLUMNS are every column of the table but its keys and the outbox em
   t.same(columns.filter((c) => !['seq', 'instance_id', 'email_id'].includes(c)).sort(), [...ROW_COLUMNS].sort());
 });
 
-t.test('a row inserted with insertArgs reads back the same, as an object and in raw mode', async (t) => {
+t.test('a row inserted with RowInserter reads back the same, as an object and in raw mode', async (t) => {
   const db = setup();
   const rows = [
     newRow({
@@ -59,8 +58,8 @@ t.test('a row inserted with insertArgs reads back the same, as an object and in 
       updated_at: NOW,
     }),
   ];
-  const insert = db.prepare(INSERT_SQL);
-  for (const row of rows) insert.run(insertArgs(1, row));
+  const insert = new RowInserter(db);
+  for (const row of rows) insert.run(1, row);
   const select = `SELECT ${ROW_SELECT} FROM invitations ORDER BY seq`;
   t.same(db.prepare(select).all(), rows, 'as objects');
   t.same((db.prepare(select).raw().all() as unknown[][]).map(rowFromArray), rows, 'raw, through rowFromArray');
@@ -78,3 +77,50 @@ t.test('a row inserted with insertArgs reads back the same, as an object and in 
   });
   t.equal(emails[1]!['id'], null, 'no email without notify');
 });
+
+t.test(
+  'RowInserter counts each row under its status in the same transaction; a failed insert counts nothing',
+  async (t) => {
+    const db = setup();
+    db.prepare("INSERT INTO instances (id, key_digest, created_at) VALUES (2, x'02', 0)").run();
+    const insert = new RowInserter(db);
+    const row = (status: 'pending' | 'accepted' | 'revoked', i: number) =>
+      newRow({
+        email_address: `u${i}@example.com`,
+        public_metadata: {},
+        status,
+        redirect_url: null,
+        template_slug: 'invitation',
+        notify: false,
+        created_at: NOW + i,
+        expires_at: NOW + 1000,
+      });
+    const statuses = ['pending', 'pending', 'accepted', 'revoked', 'pending'] as const;
+    for (const [i, status] of statuses.entries()) insert.run(1, row(status, i));
+    insert.run(2, row('accepted', 9));
+    const duplicate = row('pending', 10);
+    insert.run(2, duplicate);
+    t.throws(() => db.transaction(() => insert.run(2, duplicate))(), { code: 'SQLITE_CONSTRAINT_UNIQUE' });
+    const counts = 'SELECT instance_id, status, n, changes FROM invitation_counts ORDER BY 1, 2';
+    t.same(db.prepare(counts).all(), [
+      { instance_id: 1, status: 'accepted', n: 1, changes: 1 },
+      { instance_id: 1, status: 'pending', n: 3, changes: 3 },
+      { instance_id: 1, status: 'revoked', n: 1, changes: 1 },
+      { instance_id: 2, status: 'accepted', n: 1, changes: 1 },
+      { instance_id: 2, status: 'pending', n: 1, changes: 1 },
+    ]);
+    t.same(
+      db
+        .prepare(counts.replace('n, changes FROM invitation_counts', 'count(*) AS n FROM invitations GROUP BY 1, 2'))
+        .all(),
+      [
+        { instance_id: 1, status: 'accepted', n: 1 },
+        { instance_id: 1, status: 'pending', n: 3 },
+        { instance_id: 1, status: 'revoked', n: 1 },
+        { instance_id: 2, status: 'accepted', n: 1 },
+        { instance_id: 2, status: 'pending', n: 1 },
+      ],
+      'the counts are the rows',
+    );
+  },
+);

@@ -4,7 +4,7 @@ import type { DB } from '../db/open.js';
 import { immediateWriter, type Writer } from '../db/transactions.js';
 import { errors } from '../errors.js';
 import type { CreateInput } from './schemas.js';
-import { INSERT_SQL, type InvitationRow, insertArgs, newRow, ROW_SELECT } from './table.js';
+import { type InvitationRow, newRow, ROW_SELECT, RowInserter } from './table.js';
 
 /** The unary + keeps the planner off the expires_at range, which would walk every live pending row. */
 export const DUPLICATE_CHECK_SQL = `SELECT 1 FROM invitations
@@ -15,7 +15,7 @@ export class InvitationStore {
   private readonly byId: Statement;
   private readonly pendingFor: Statement;
   private readonly userExists: Statement;
-  private readonly insert: Statement;
+  private readonly insert: RowInserter;
   private readonly setStatus: Statement;
   private readonly remove: Statement;
   private readonly immediate: Writer;
@@ -24,7 +24,7 @@ export class InvitationStore {
     this.byId = db.prepare(`SELECT ${ROW_SELECT} FROM invitations WHERE instance_id = ? AND id = ?`);
     this.pendingFor = db.prepare(DUPLICATE_CHECK_SQL);
     this.userExists = db.prepare('SELECT 1 FROM users WHERE instance_id = ? AND email_address = ?');
-    this.insert = db.prepare(INSERT_SQL);
+    this.insert = new RowInserter(db);
     this.setStatus = db.prepare('UPDATE invitations SET status = ?, updated_at = ? WHERE instance_id = ? AND id = ?');
     this.remove = db.prepare('DELETE FROM invitations WHERE instance_id = ? AND id = ?');
     this.immediate = immediateWriter(db);
@@ -77,7 +77,7 @@ export class InvitationStore {
       created_at: now,
       expires_at,
     });
-    this.insert.run(insertArgs(instanceId, row));
+    this.insert.run(instanceId, row);
     return row;
   }
 

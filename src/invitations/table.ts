@@ -1,5 +1,7 @@
 // The invitations table (migrations 001 and 004): the one module that names its columns. Every reader
-// selects ROW_SELECT (or rowSelect(alias)) and every writer inserts through INSERT_SQL and insertArgs.
+// selects ROW_SELECT (or rowSelect(alias)) and every writer inserts through RowInserter.
+import type { Statement } from 'better-sqlite3';
+import type { DB } from '../db/open.js';
 import { emailId, invitationId, ticketToken } from '../ids.js';
 import type { StoredStatus, TemplateSlug } from './model.js';
 
@@ -58,11 +60,11 @@ export function rowFromArray(a: unknown[]): InvitationRow {
 }
 
 /** One row of an instance; with notify, email_id records the email "sent" (the outbox, migration 004). */
-export const INSERT_SQL = `INSERT INTO invitations (instance_id, ${ROW_SELECT}, email_id)
+const INSERT_SQL = `INSERT INTO invitations (instance_id, ${ROW_SELECT}, email_id)
   VALUES (?, ${ROW_COLUMNS.map(() => '?').join(', ')}, ?)`;
 
 /** INSERT_SQL's values: the instance, the row in ROW_COLUMNS order, then the email id. */
-export const insertArgs = (instanceId: number, r: InvitationRow): unknown[] => [
+const insertArgs = (instanceId: number, r: InvitationRow): unknown[] => [
   instanceId,
   r.id,
   r.email_address,
@@ -121,4 +123,24 @@ export function newRow(f: NewRow): InvitationRow {
     created_at: f.created_at,
     updated_at: f.updated_at ?? f.created_at,
   };
+}
+
+/** The per-status counter an insert adds to (migration 002's table; migration 006 moved the insert's count here). */
+const COUNT_SQL = `INSERT INTO invitation_counts (instance_id, status, n, changes) VALUES (?, ?, 1, 1)
+  ON CONFLICT (instance_id, status) DO UPDATE SET n = n + 1, changes = changes + 1`;
+
+/** Inserts rows and counts each in invitation_counts; the caller's transaction holds both writes. */
+export class RowInserter {
+  private readonly insert: Statement;
+  private readonly count: Statement;
+
+  constructor(db: DB) {
+    this.insert = db.prepare(INSERT_SQL);
+    this.count = db.prepare(COUNT_SQL);
+  }
+
+  run(instanceId: number, row: InvitationRow): void {
+    this.insert.run(insertArgs(instanceId, row));
+    this.count.run(instanceId, row.status);
+  }
 }

@@ -1,14 +1,14 @@
 import type { Statement } from 'better-sqlite3';
 import type { DB } from '../db/open.js';
 import { immediateWriter } from '../db/transactions.js';
-import { INSERT_SQL, type InvitationRow, insertArgs } from '../invitations/table.js';
+import { type InvitationRow, RowInserter } from '../invitations/table.js';
 
 /** The writes of a seed: fully specified rows, plus the look-ups that make loading twice a no-op. */
 export class SeedStore {
   private readonly ownerOf: Statement;
   private readonly sameEmailAt: Statement;
   private readonly anyForEmail: Statement;
-  private readonly insertInvitation: Statement;
+  private readonly insertInvitation: RowInserter;
 
   constructor(private readonly db: DB) {
     this.ownerOf = db.prepare('SELECT instance_id FROM invitations WHERE id = ?').pluck();
@@ -16,7 +16,7 @@ export class SeedStore {
       'SELECT 1 FROM invitations WHERE instance_id = ? AND email_address = ? AND created_at = ? LIMIT 1',
     );
     this.anyForEmail = db.prepare('SELECT 1 FROM invitations WHERE instance_id = ? AND email_address = ? LIMIT 1');
-    this.insertInvitation = db.prepare(INSERT_SQL);
+    this.insertInvitation = new RowInserter(db);
   }
 
   /** The instance an invitation id belongs to, if any (ids are unique across instances). */
@@ -35,7 +35,7 @@ export class SeedStore {
 
   /** With notify, the invitation is in the outbox, sent when it was created. */
   insert(instanceId: number, row: InvitationRow): void {
-    this.insertInvitation.run(insertArgs(instanceId, row));
+    this.insertInvitation.run(instanceId, row);
   }
 
   /** All of a seed or none of it. */
