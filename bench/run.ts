@@ -1,6 +1,7 @@
 // npm run bench [-- --smoke] [--out file.json] [--seconds N] [--rounds N] [--driver wrk|autocannon] [--profile]
 //                 [--skip-million] [--only create,list] [--configs file-1x100k]   (a subset, e.g. to profile one operation)
 //                 [--configs file-1x100k,file-1x100k-journal-off]   (the journal's cost: the main configuration with it off)
+//                 [--soak [--soak-minutes N | --soak-seconds N] [--soak-interval S] [--soak-errors-only]]   (bench/soak.ts instead)
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { type LoadOptions, load, type Operation, pickDriver } from './load.js';
 import { hotspots, latestProfile } from './profile.js';
 import { type BenchResult, type ConfigResult, table, targets } from './report.js';
 import { ROOT, type Server, startBaseline, startEmulator } from './servers.js';
+import { soakCommand } from './soak.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -22,8 +24,14 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     configs: { type: 'string' },
     rounds: { type: 'string' },
+    soak: { type: 'boolean' },
+    'soak-minutes': { type: 'string' },
+    'soak-seconds': { type: 'string' },
+    'soak-interval': { type: 'string' },
+    'soak-errors-only': { type: 'boolean' },
   },
 });
+if (args.soak) process.exit(await soakCommand(args));
 const smoke = args.smoke === true;
 const rows = smoke ? 20_000 : 100_000;
 const seconds = Number(args.seconds ?? (smoke ? 1 : 5));
