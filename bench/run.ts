@@ -2,6 +2,7 @@
 //                 [--skip-million] [--only create,list] [--configs file-1x100k]   (a subset, e.g. to profile one operation)
 //                 [--configs file-1x100k,file-1x100k-journal-off]   (the journal's cost: the main configuration with it off)
 //                 [--configs per-test,tenants]   (what a test pays; many tenants: bench/per-test.ts, bench/tenants.ts)
+//                 [--soak [--soak-minutes N | --soak-seconds N] [--soak-interval S] [--soak-errors-only]]   (bench/soak.ts instead)
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { perTest } from './per-test.js';
 import { hotspots, latestProfile } from './profile.js';
 import { type BenchResult, type ConfigResult, table, targets } from './report.js';
 import { ROOT, type Server, startBaseline, startEmulator } from './servers.js';
+import { soakCommand } from './soak.js';
 import { manyTenants } from './tenants.js';
 
 const { values: args } = parseArgs({
@@ -25,8 +27,14 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     configs: { type: 'string' },
     rounds: { type: 'string' },
+    soak: { type: 'boolean' },
+    'soak-minutes': { type: 'string' },
+    'soak-seconds': { type: 'string' },
+    'soak-interval': { type: 'string' },
+    'soak-errors-only': { type: 'boolean' },
   },
 });
+if (args.soak) process.exit(await soakCommand(args));
 const smoke = args.smoke === true;
 const rows = smoke ? 20_000 : 100_000;
 const seconds = Number(args.seconds ?? (smoke ? 1 : 5));
