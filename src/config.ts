@@ -1,13 +1,13 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { JOURNAL_TOTAL_FACTOR } from './emulator/journal-store.js';
+import { JOURNAL_TOTAL_BYTES, JOURNAL_TOTAL_FACTOR } from './emulator/journal-store.js';
 import { RATE_LIMIT_PROFILES, type RateLimitProfile } from './emulator/rate-limits-profiles.js';
 import { webhookUrl } from './emulator/webhooks-endpoints.js';
 import { isSecret, SECRET_EXPECTED } from './emulator/webhooks-signing.js';
 import { hostName } from './http/hosts.js';
 
 export const SECRET_KEY_PATTERN = /^sk_(test|live)_[A-Za-z0-9_-]{1,128}$/;
-/** The largest JOURNAL_SIZE: bounds the journal's memory (see src/emulator/journal-store.ts). */
+/** The largest JOURNAL_SIZE: bounds the journal's entries (its bytes are bounded apart, see src/emulator/journal-store.ts). */
 export const MAX_JOURNAL_SIZE = 100_000;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -91,7 +91,7 @@ export const SETTINGS: Setting[] = [
     env: 'JOURNAL_SIZE',
     flag: 'journal-size',
     default: '1000',
-    help: `requests kept in each instance's journal (GET /_emulator/requests), ${JOURNAL_TOTAL_FACTOR} times that in all; 0 turns the journal off`,
+    help: `requests kept in each instance's journal (GET /_emulator/requests), ${JOURNAL_TOTAL_FACTOR} times that and ${JOURNAL_TOTAL_BYTES / 2 ** 20} MiB in all; 0 turns the journal off`,
   },
   {
     key: 'rateLimit',

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import t, { type Test } from 'tap';
+import { entryBytes } from '../src/emulator/journal-store.js';
 import { build, call, clerkError, instanceOf, invite, KEY, OTHER_KEY, setClockOffset, TRACE } from './helper.js';
 
 interface Journaled {
@@ -26,6 +27,10 @@ function stable(t: Test, data: Journaled[]) {
     return rest;
   });
 }
+
+/** What the store should count for the journals of these keys: the sum over their kept entries. */
+const counted = (app: FastifyInstance, ...keys: string[]) =>
+  keys.flatMap((key) => [...app.journal.entries(instanceOf(app, key).id)]).reduce((n, r) => n + entryBytes(r), 0);
 
 const entry = (fields: Record<string, unknown>) => ({
   object: 'request',
@@ -240,20 +245,26 @@ t.test('DELETE empties the journal of its key and reset does too', async (t) => 
   await invite(app, { email_address: 'a@example.com' });
   await call(app, { method: 'GET', url: '/v1/invitations' });
   await call(app, { method: 'GET', url: '/v1/invitations', key: OTHER_KEY });
+  const other = counted(app, OTHER_KEY);
+  t.ok(other > 0);
+  t.equal(app.journal.bytes, counted(app, KEY) + other);
   const cleared = await call(app, { method: 'DELETE', url: '/_emulator/requests' });
   t.same(
     { status: cleared.status, type: cleared.type, body: cleared.body },
     { status: 200, type: 'application/json', body: { object: 'request_journal', deleted: 2 } },
   );
   t.same(await journal(t, app), { data: [], total_count: 0 });
+  t.equal(app.journal.bytes, other, 'DELETE takes its entries out of the bytes kept');
   t.same((await call(app, { method: 'DELETE', url: '/_emulator/requests' })).body, {
     object: 'request_journal',
     deleted: 0,
   });
   await call(app, { method: 'GET', url: '/v1/invitations' });
   t.equal((await journal(t, app)).total_count, 1);
+  t.equal(app.journal.bytes, counted(app, KEY) + other);
   t.equal((await call(app, { method: 'POST', url: '/_emulator/reset' })).status, 200);
   t.same(await journal(t, app), { data: [], total_count: 0 }, 'reset empties it');
+  t.equal(app.journal.bytes, other, 'reset takes its entries out of the bytes kept');
   t.equal((await journal(t, app, '', OTHER_KEY)).total_count, 1, "the other key's journal is kept");
 });
 
@@ -266,6 +277,7 @@ t.test('each instance keeps its newest JOURNAL_SIZE requests', async (t) => {
     data.map((e) => e['query']),
     [{ limit: '5' }, { limit: '4' }, { limit: '3' }],
   );
+  t.equal(app.journal.bytes, counted(app, KEY), 'the entries it dropped are out of the bytes kept');
 });
 
 t.test('all instances together keep 20 × JOURNAL_SIZE, the oldest of all going first', async (t) => {

@@ -18,6 +18,8 @@ export interface Recorded {
 
 interface Entry {
   recorded: Recorded;
+  /** What the entry counts against JOURNAL_TOTAL_BYTES, fixed when it is recorded. */
+  bytes: number;
   log: Log;
   older: Entry | null;
   newer: Entry | null;
@@ -35,17 +37,35 @@ interface Log {
 /** How many instances' worth of full journals are kept in all, as a multiple of the per-instance size. */
 export const JOURNAL_TOTAL_FACTOR = 20;
 
+/** The most bytes the journals of all instances keep in all, counted as entryBytes counts them. */
+export const JOURNAL_TOTAL_BYTES = 16 * 1024 * 1024;
+
+/** What an entry counts besides its URL and bodies: its id, its fields and its list links. */
+export const JOURNAL_ENTRY_OVERHEAD = 320;
+
+/** A kept body's length (a string's UTF-16 units, a Buffer's bytes); a body kept as its size counts 0. */
+function bodyBytes(kept: string | Buffer | number | null): number {
+  return kept === null || typeof kept === 'number' ? 0 : kept.length;
+}
+
+/** What one entry counts against JOURNAL_TOTAL_BYTES: the fixed overhead, its URL and its kept bodies. */
+export function entryBytes(r: Recorded): number {
+  return JOURNAL_ENTRY_OVERHEAD + r.url.length + bodyBytes(r.requestBody) + bodyBytes(r.responseBody);
+}
+
 /**
- * The request journals of every instance, bounded: at most `perInstance` entries per instance and
- * JOURNAL_TOTAL_FACTOR × `perInstance` in all, each entry in two doubly linked lists (its instance's and one
- * global list in arrival order), so recording and evicting one entry are O(1) and an instance whose journal
- * empties is forgotten.
+ * The request journals of every instance, bounded: at most `perInstance` entries per instance, and in all at
+ * most JOURNAL_TOTAL_FACTOR × `perInstance` entries and JOURNAL_TOTAL_BYTES bytes (the oldest of all
+ * instances going first). Each entry is in two doubly linked lists (its instance's and one global list in
+ * arrival order), so recording and evicting one entry are O(1) and an instance whose journal empties is
+ * forgotten.
  */
 export class JournalStore {
   private readonly logs = new Map<number, Log>();
   private oldest: Entry | null = null;
   private newest: Entry | null = null;
   private count = 0;
+  private kept = 0;
   readonly total: number;
 
   constructor(readonly perInstance: number) {
@@ -55,6 +75,11 @@ export class JournalStore {
   /** Entries kept in all instances. */
   get size(): number {
     return this.count;
+  }
+
+  /** Bytes kept in all instances, as entryBytes counts them. */
+  get bytes(): number {
+    return this.kept;
   }
 
   /** Instances with at least one entry kept (an emptied journal is forgotten). */
@@ -69,7 +94,15 @@ export class JournalStore {
       log = { instanceId, newest: null, oldest: null, count: 0 };
       this.logs.set(instanceId, log);
     }
-    const entry: Entry = { recorded, log, older: log.newest, newer: null, globalOlder: this.newest, globalNewer: null };
+    const entry: Entry = {
+      recorded,
+      bytes: entryBytes(recorded),
+      log,
+      older: log.newest,
+      newer: null,
+      globalOlder: this.newest,
+      globalNewer: null,
+    };
     if (log.newest) log.newest.newer = entry;
     else log.oldest = entry;
     log.newest = entry;
@@ -78,8 +111,10 @@ export class JournalStore {
     else this.oldest = entry;
     this.newest = entry;
     this.count++;
+    this.kept += entry.bytes;
     if (log.count > this.perInstance) this.evict(log.oldest as Entry);
-    if (this.count > this.total) this.evict(this.oldest as Entry);
+    // O(1) amortized (an entry is evicted once); the new entry (bodies of at most 16 KiB each) always stays.
+    while (this.count > this.total || this.kept > JOURNAL_TOTAL_BYTES) this.evict(this.oldest as Entry);
   }
 
   /** The instance's entries, newest first. */
@@ -108,6 +143,7 @@ export class JournalStore {
     else this.newest = entry.globalOlder;
     entry.older = entry.newer = entry.globalOlder = entry.globalNewer = null;
     this.count--;
+    this.kept -= entry.bytes;
     if (--log.count === 0) this.logs.delete(log.instanceId);
   }
 }
