@@ -1,9 +1,10 @@
 import t, { type Test } from 'tap';
+import { HOT_INSTANCES } from '../src/db/instances.js';
 import { openDatabase } from '../src/db/open.js';
 import { ResetStore } from '../src/emulator/reset-store.js';
 import { EndpointStore } from '../src/emulator/webhooks-endpoints.js';
 import { MessageStore } from '../src/emulator/webhooks-messages.js';
-import { ListCounter, MAX_EXPIRED_COUNTS } from '../src/invitations/list/counts.js';
+import { ListCounter } from '../src/invitations/list/counts.js';
 import { statusFilter } from '../src/invitations/list/queries.js';
 import { ListReader } from '../src/invitations/list/reader.js';
 import { STATUSES, type Status } from '../src/invitations/model.js';
@@ -140,10 +141,10 @@ t.test('a substring query is counted over its matches', async (t) => {
   t.same(reader.list(1, T0, { ...q, offset: 5 }), { rows: [], total: 2 }, 'past the end is still counted');
 });
 
-t.test('expired counts are kept for at most MAX_EXPIRED_COUNTS instances, and stay right past it', async (t) => {
+t.test('expired counts are kept for at most HOT_INSTANCES instances, and stay right past it', async (t) => {
   const db = openDatabase(':memory:');
   t.teardown(() => db.close());
-  const instances = MAX_EXPIRED_COUNTS + 5;
+  const instances = HOT_INSTANCES + 5;
   const store = new InvitationStore(db);
   const addInstance = db.prepare('INSERT INTO instances (id, key_digest, created_at) VALUES (?, ?, 0)');
   db.transaction(() => {
@@ -159,6 +160,6 @@ t.test('expired counts are kept for at most MAX_EXPIRED_COUNTS instances, and st
   let wrong = 0;
   for (let id = 1; id <= instances; id++) if (counter.total(id, T0 + 2 * DAY, pending) !== 1) wrong++;
   t.equal(wrong, 0, 'every instance counts its one expired invitation');
-  t.ok(counter.kept <= MAX_EXPIRED_COUNTS, `kept ${counter.kept} of ${instances} instances`);
+  t.ok(counter.kept <= HOT_INSTANCES, `kept ${counter.kept} of ${instances} instances`);
   t.ok(counter.kept > 0, 'the newest are kept');
 });

@@ -3,16 +3,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { realNow } from '../clock.js';
 import { type Config, SECRET_KEY_PATTERN } from '../config.js';
-import { digestKey, type InstanceState, type InstanceStore } from '../db/instances.js';
+import { digestKey, HOT_INSTANCES, type InstanceState, type InstanceStore } from '../db/instances.js';
 import { errors } from '../errors.js';
 import { createHostCheck } from './hosts.js';
 import { checkUrl, pathOf } from './limits.js';
 
 const BEARER = /^Bearer +(\S+) *$/i;
 const API_VERSION = /^\d{4}-\d{2}-\d{2}$/;
-
-/** How many accepted keys the authenticator remembers (oldest forgotten first); a key is about 50 bytes. */
-const KNOWN_KEYS = 10_000;
 
 /** Paths served to a key's instance: an unknown path under them still needs a valid key (it answers 404 after). */
 const needsKey = (path: string): boolean =>
@@ -55,7 +52,8 @@ function createAuthenticator(store: InstanceStore, lockedKeys: string[]): (reque
     if (allowed.length > 0 ? !accepts(digest) : !SECRET_KEY_PATTERN.test(key)) throw errors.keyInvalid();
     checkVersion(request);
     const instance = store.resolve(digest, realNow());
-    if (known.size >= KNOWN_KEYS) known.delete(known.keys().next().value as string);
+    // At most HOT_INSTANCES keys (a key is about 50 bytes), the oldest forgotten first.
+    if (known.size >= HOT_INSTANCES) known.delete(known.keys().next().value as string);
     known.set(key, instance.id);
     return instance;
   };

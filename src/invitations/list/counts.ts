@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { HOT_INSTANCES } from '../../db/instances.js';
 import type { DB } from '../../db/open.js';
 import type { StoredStatus } from '../model.js';
 import { isFresh, type Stamp } from './freshness.js';
@@ -10,9 +11,6 @@ import type { StatusFilter } from './queries.js';
  * side (bounded by min(live, expired) index entries), and the result is kept per instance until a
  * pending row changes or the clock reaches the next expires_at, so it is usually not counted at all.
  */
-/** How many instances' expired counts are kept; past it, the map starts again. */
-export const MAX_EXPIRED_COUNTS = 10_000;
-
 export class ListCounter {
   private readonly counts: Statement;
   private readonly expiredUpTo: Statement;
@@ -67,7 +65,8 @@ export class ListCounter {
     const upTo = this.expiredUpTo.get(instanceId, now, cap) as number;
     const expired = upTo < cap ? upTo : pending - (this.live.get(instanceId, now) as number);
     const until = this.nextExpiry(instanceId, now);
-    if (this.expiredCounts.size >= MAX_EXPIRED_COUNTS) this.expiredCounts.clear();
+    // At most HOT_INSTANCES instances; past it, the map starts again.
+    if (this.expiredCounts.size >= HOT_INSTANCES) this.expiredCounts.clear();
     this.expiredCounts.set(instanceId, { version: changes, from: now, until, expired });
     return expired;
   }
