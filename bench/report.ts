@@ -1,3 +1,4 @@
+import { cpus, loadavg, totalmem } from 'node:os';
 import type { LoadResult } from './load.js';
 import type { PerTestResult } from './per-test.js';
 import { FARM_KEYS, type TenantsResult } from './tenants.js';
@@ -46,6 +47,21 @@ export interface BenchResult {
   perTest?: PerTestResult;
   tenants?: TenantsResult;
   targets: Target[];
+}
+
+/** The load average now, to two decimals. */
+export const loadNow = (): number[] => loadavg().map((l) => Math.round(l * 100) / 100);
+
+/** The machine a run was on, with the load average before it (taken by the caller) and now. */
+export function machineInfo(loadBefore: number[]): BenchResult['machine'] {
+  return {
+    cpus: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    loadBefore,
+    loadAfter: loadNow(),
+  };
 }
 
 const round = (n: number, digits = 0): number => Math.round(n * 10 ** digits) / 10 ** digits;

@@ -4,14 +4,14 @@
 //                 [--configs per-test,tenants]   (what a test pays; many tenants: bench/per-test.ts, bench/tenants.ts)
 //                 [--soak [--soak-minutes N | --soak-seconds N] [--soak-interval S] [--soak-errors-only]]   (bench/soak.ts instead)
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fillDatabase, fillThroughApi } from './fill.js';
 import { type LoadOptions, load, type Operation, pickDriver } from './load.js';
 import { perTest } from './per-test.js';
 import { hotspots, latestProfile } from './profile.js';
-import { type BenchResult, type ConfigResult, table, targets } from './report.js';
+import { type BenchResult, type ConfigResult, loadNow, machineInfo, table, targets } from './report.js';
 import { ROOT, type Server, startBaseline, startEmulator } from './servers.js';
 import { soakCommand } from './soak.js';
 import { manyTenants } from './tenants.js';
@@ -307,7 +307,7 @@ const chosen = (name: string): boolean => !args.configs || args.configs.split(',
 const TENANTS = 'tenants';
 const plans: Plan[] = [main, ...(smoke ? [] : [journalOff, ...more])].filter((p) => chosen(p.name));
 
-const loadBefore = loadavg().map((l) => Math.round(l * 100) / 100);
+const loadBefore = loadNow();
 console.error(
   `bench: ${driver}, ${seconds} s per operation, ${[...plans.map((p) => p.name), ...['per-test', TENANTS].filter(chosen)].join(', ')}`,
 );
@@ -329,14 +329,7 @@ try {
     : undefined;
   const partial = {
     date: new Date().toISOString(),
-    machine: {
-      cpus: cpus()[0]?.model ?? 'unknown',
-      cores: cpus().length,
-      memGiB: Math.round(totalmem() / 2 ** 30),
-      node: process.version,
-      loadBefore,
-      loadAfter: loadavg().map((l) => Math.round(l * 100) / 100),
-    },
+    machine: machineInfo(loadBefore),
     driver,
     connections,
     seconds,

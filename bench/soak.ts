@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { fillDatabase } from './fill.js';
-import type { BenchResult } from './report.js';
+import { type BenchResult, loadNow, machineInfo } from './report.js';
 import { ROOT, type Server, startEmulator } from './servers.js';
 
 /** One kind of request in the soak's mix. */
@@ -124,7 +124,7 @@ function mulberry32(seed: number): () => number {
  */
 export async function soak(o: SoakOptions): Promise<SoakResult> {
   if (o.keys < 2 * o.connections) throw new Error('the soak needs at least two keys per connection');
-  const loadBefore = loadavg().map((l) => Math.round(l * 100) / 100);
+  const loadBefore = loadNow();
   const work = mkdtempSync(join(tmpdir(), 'clerk-mock-soak-'));
   const file = join(work, 'soak.db');
   const states: KeyState[] = Array.from({ length: o.keys }, (_, i) => ({ key: `sk_test_soak_${i}`, pending: [] }));
@@ -154,14 +154,7 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
       Object.values(run.byAction).every((a) => a.requests > 0);
     return {
       date: new Date().toISOString(),
-      machine: {
-        cpus: cpus()[0]?.model ?? 'unknown',
-        cores: cpus().length,
-        memGiB: Math.round(totalmem() / 2 ** 30),
-        node: process.version,
-        loadBefore,
-        loadAfter: loadavg().map((l) => Math.round(l * 100) / 100),
-      },
+      machine: machineInfo(loadBefore),
       driver: 'autocannon',
       options: o,
       mix: SOAK_MIX,
