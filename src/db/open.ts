@@ -33,7 +33,7 @@ export function openDatabase(path: string): DB {
         path,
         `holds tables that are not clerk-invitations-mock's (${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}); point it at a new file or one this emulator created`,
       );
-    // Statement journals (a statement with a trigger, e.g. every insert keeping invitation_counts) in memory,
+    // Statement journals (a statement with a trigger, e.g. every update or delete keeping invitation_counts) in memory,
     // not in a temp file written on every create.
     db.pragma('temp_store = MEMORY');
     // SQLite's own default page cache, not better-sqlite3's build default of 16 MB (BENCHMARKS.md).
