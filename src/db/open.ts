@@ -34,7 +34,7 @@ export function openDatabase(path: string): DB {
         `holds tables that are not clerk-invitations-mock's (${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}); point it at a new file or one this emulator created`,
       );
     // Statement journals (a statement with a trigger, e.g. every update or delete keeping invitation_counts) in memory,
-    // not in a temp file written on every create.
+    // not in a temp file written on every revoke and reset.
     db.pragma('temp_store = MEMORY');
     // SQLite's own default page cache, not better-sqlite3's build default of 16 MB (BENCHMARKS.md).
     db.pragma(`cache_size = ${CACHE_SIZE}`);
