@@ -253,7 +253,7 @@ export const unknownPaths: RouteSpec<unknown> = {
   request: ([s, segments]: [Sample, string[]]) => {
     let path = `/${segments.join('/')}`;
     if (
-      /^\/(v1\/invitations(\/bulk|\/[^/]+\/revoke|\/[^/]+)?|v1\/tickets\/accept|_emulator\/(health|reset|users|emails|clock|requests|rate-limits|faults(\/[^/]+)?|invitations\/[^/]+\/accept))\/?$/.test(
+      /^\/(v1\/invitations(\/bulk|\/[^/]+\/revoke|\/[^/]+)?|v1\/tickets\/accept|_emulator\/(health|reset|users|emails|clock|requests|rate-limits|faults(\/[^/]+)?|invitations(\/[^/]+(\/accept|\/revoke)?)?|ui(\/[^/]+)?|webhooks\/(endpoints(\/[^/]+)?|messages(\/[^/]+\/retry)?)))\/?$/.test(
         path,
       )
     )
