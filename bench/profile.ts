@@ -13,6 +13,26 @@ export interface Hotspot {
   where: string;
 }
 
+/** A function's key: its name and where it is (a package's path from node_modules, ours from dist/). */
+function frameKey(n: ProfileNode): string {
+  const { functionName, url, lineNumber } = n.callFrame;
+  const where = url
+    ? `${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${lineNumber + 1}`
+    : '';
+  return `${functionName || '(anonymous)'}\t${where}`;
+}
+
+/** Hits per key, largest first, as percentages of all hits. */
+function ranked(hitsByKey: Map<string, number>, all: number, top: number): Hotspot[] {
+  return [...hitsByKey.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([key, hits]) => {
+      const [fn = '', where = ''] = key.split('\t');
+      return { percent: Math.round((hits / all) * 1000) / 10, fn, where };
+    });
+}
+
 /** Self time per function (summed over call sites) from a V8 .cpuprofile, largest first. */
 export function hotspots(file: string, top = 25): Hotspot[] {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[] };
@@ -20,21 +40,11 @@ export function hotspots(file: string, top = 25): Hotspot[] {
   let total = 0;
   for (const node of profile.nodes) {
     const hits = node.hitCount ?? 0;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const where = url
-      ? `${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${lineNumber + 1}`
-      : '';
-    const key = `${functionName || '(anonymous)'}\t${where}`;
+    const key = frameKey(node);
     self.set(key, (self.get(key) ?? 0) + hits);
     total += hits;
   }
-  return [...self.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, top)
-    .map(([key, hits]) => {
-      const [fn = '', where = ''] = key.split('\t');
-      return { percent: Math.round((hits / total) * 1000) / 10, fn, where };
-    });
+  return ranked(self, total, top);
 }
 
 export const latestProfile = (dir: string): string | undefined =>
@@ -50,13 +60,6 @@ export function inclusive(file: string, top = 40): Hotspot[] {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const name = (n: ProfileNode): string => {
-    const { functionName, url, lineNumber } = n.callFrame;
-    const where = url
-      ? `${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${lineNumber + 1}`
-      : '';
-    return `${functionName || '(anonymous)'}\t${where}`;
-  };
   const total = new Map<string, number>();
   let all = 0;
   for (const n of profile.nodes) {
@@ -65,17 +68,11 @@ export function inclusive(file: string, top = 40): Hotspot[] {
     all += hits;
     const seen = new Set<string>();
     for (let id: number | undefined = n.id; id !== undefined; id = parent.get(id)) {
-      const key = name(byId.get(id)!);
+      const key = frameKey(byId.get(id)!);
       if (seen.has(key)) continue;
       seen.add(key);
       total.set(key, (total.get(key) ?? 0) + hits);
     }
   }
-  return [...total.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, top)
-    .map(([key, hits]) => {
-      const [fn = '', where = ''] = key.split('\t');
-      return { percent: Math.round((hits / all) * 1000) / 10, fn, where };
-    });
+  return ranked(total, all, top);
 }
